@@ -1,0 +1,31 @@
+import { type ApiApp, type AppDeps, createApiApp } from '@g2g/http';
+import { registerReadWindows } from '@g2g/window-routes';
+import { registerListAuditEvents } from './routes/audit/list-audit-events.ts';
+import { registerVerifyAuditChain } from './routes/audit/verify-audit-chain.ts';
+import { registerChangeSchemeRules } from './routes/schemes/change-scheme-rules.ts';
+import { registerCreateScheme } from './routes/schemes/create-scheme.ts';
+import { registerReadSchemes } from './routes/schemes/read-schemes.ts';
+import { registerAmendWindow } from './routes/windows/amend-window.ts';
+import { registerCreateWindow } from './routes/windows/create-window.ts';
+
+export type MinistryApiDeps = AppDeps;
+
+/** The ministry API: registration windows, draws, fee-cap tracking, and the audit log. */
+export function createApp(deps: MinistryApiDeps): ApiApp {
+  const app = createApiApp({
+    title: 'G2G Ministry API',
+    version: '0.1.0',
+    description:
+      'For the ministry of the country of origin: registration windows, audited lottery draws, fee-cap tracking, and the hash-chained audit log for auditors.',
+    ...deps,
+  });
+  registerCreateScheme(app, deps);
+  registerReadSchemes(app, deps);
+  registerChangeSchemeRules(app, deps);
+  registerCreateWindow(app, deps);
+  registerReadWindows(app, deps);
+  registerAmendWindow(app, deps);
+  registerListAuditEvents(app, deps);
+  registerVerifyAuditChain(app, deps);
+  return app;
+}

@@ -1,0 +1,317 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+/**
+ * The one Database interface. Every table the apps touch is described here; repositories are typed
+ * from it. Conventions: `int8`, `numeric` and `date` columns arrive as strings on both drivers (see
+ * client.ts) and are mapped deliberately in repositories; `timestamptz` arrives as a Date.
+ */
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+/** Postgres int8 / bigserial: read as a decimal string, written as string, number or bigint. */
+type Int8 = ColumnType<string, string | number | bigint, string | number | bigint>;
+type GeneratedInt8 = ColumnType<string, string | number | bigint | undefined, never>;
+
+export interface DivisionTable {
+  id: number;
+  name: string;
+  name_bn: string;
+}
+
+export interface DistrictTable {
+  id: number;
+  division_id: number;
+  name: string;
+  name_bn: string;
+}
+
+export interface UpazilaTable {
+  id: number;
+  district_id: number;
+  name: string;
+  name_bn: string;
+}
+
+/** A union parishad; each union has one Union Information and Service Centre with a stable code. */
+export interface UnionTable {
+  id: number;
+  upazila_id: number;
+  name: string;
+  name_bn: string;
+  centre_code: string;
+}
+
+export interface AuditEventTable {
+  id: GeneratedInt8;
+  /** Top-level transaction id of the writer; with `id` it fixes the event's place in the chain. */
+  txid: ColumnType<string, never, never>;
+  occurred_at: Timestamp;
+  actor_sub: string;
+  actor_role: string;
+  action: string;
+  entity_type: string;
+  entity_id: string;
+  payload_digest: string;
+  details: ColumnType<Record<string, unknown>, string, never>;
+  request_id: string | null;
+}
+
+export interface AuditChainTable {
+  seq: Int8;
+  event_id: Int8;
+  prev_hash: string;
+  hash: string;
+  chained_at: Generated<Date>;
+}
+
+export interface IdempotencyKeyTable {
+  scope: string;
+  key: string;
+  request_hash: string;
+  response_status: number;
+  response_body: ColumnType<unknown, string, never>;
+  created_at: Generated<Date>;
+}
+
+export interface SchemeTable {
+  id: string;
+  name: string;
+  origin_country: string;
+  destination_country: string;
+  wage_currency: string;
+  sectors: string[];
+  min_monthly_wage_minor: Int8;
+  max_contract_months: number;
+  min_age: number;
+  max_age: number;
+  created_at: Generated<Date>;
+  created_by: string;
+  updated_at: Generated<Date>;
+}
+
+export interface RegistrationWindowTable {
+  id: string;
+  scheme_id: string;
+  name: string;
+  sectors: string[];
+  min_age: number;
+  max_age: number;
+  /** date: 'YYYY-MM-DD' */
+  age_reference_date: string | null;
+  genders: string[];
+  citizenship: Generated<string>;
+  service_charge_minor: Int8;
+  service_charge_currency: string;
+  version: Generated<number>;
+  created_at: Timestamp;
+  created_by: string;
+  updated_at: Timestamp;
+}
+
+export interface RegistrationWindowScheduleTable {
+  window_id: string;
+  division_id: number;
+  opens_at: Timestamp;
+  closes_at: Timestamp;
+}
+
+export interface RegistrationWindowAmendmentTable {
+  window_id: string;
+  version: number;
+  amended_at: Timestamp;
+  amended_by: string;
+  reason: string;
+  previous: ColumnType<unknown, string, never>;
+}
+
+export interface RegistrationTable {
+  registration_number: string;
+  window_id: string;
+  centre_union_id: number;
+  permanent_union_id: number;
+  id_kind: string;
+  /** bytea: HMAC-SHA-256 of the normalised identity number; written with decode(hex). */
+  id_hash: ColumnType<Uint8Array, never, never>;
+  id_last4: string;
+  name_en: string;
+  name_bn: string;
+  gender: string;
+  /** date: 'YYYY-MM-DD' */
+  date_of_birth: string;
+  mobile: string;
+  preferred_sectors: string[];
+  education: string;
+  trade: string | null;
+  skills: Generated<string[]>;
+  experience_years: Generated<number>;
+  passport_number: string | null;
+  status: Generated<string>;
+  waitlist_position: number | null;
+  channel: string;
+  registered_at: Timestamp;
+  registered_by: string;
+  recorded_at: Generated<Date>;
+  withdrawn_at: Timestamp | null;
+  withdrawal_reason: string | null;
+}
+
+export interface NumberReservationTable {
+  registration_number: string;
+  centre_union_id: number;
+  block_id: string;
+  reserved_at: Timestamp;
+  reserved_by: string;
+  used_at: Timestamp | null;
+  used_as: string | null;
+}
+
+export interface RegistrationBatchItemTable {
+  centre_union_id: number;
+  client_id: string;
+  item_digest: string;
+  batch_id: string;
+  outcome: string;
+  registration_number: string;
+  void_number: string | null;
+  recorded_at: Generated<Date>;
+}
+
+export interface OutboxMessageTable {
+  id: GeneratedInt8;
+  channel: string;
+  recipient: string;
+  template: string;
+  body: string;
+  dedupe_key: string;
+  status: Generated<string>;
+  attempts: Generated<number>;
+  next_attempt_at: Generated<Date>;
+  claimed_by: string | null;
+  created_at: Generated<Date>;
+  sent_at: Timestamp | null;
+  transport_ref: string | null;
+  last_error: string | null;
+}
+
+export interface StatusCheckThrottleTable {
+  key: string;
+  window_started_at: Timestamp;
+  attempts: number;
+  failures: number;
+  locked_until: Timestamp | null;
+}
+
+export interface EmployerTable {
+  id: string;
+  legal_name: string;
+  country: string;
+  company_registration_number: string;
+  sector: string;
+  address: string;
+  contact_name: string;
+  contact_email: string | null;
+  contact_phone: string;
+  status: string;
+  status_reason: string | null;
+  created_at: Timestamp;
+  created_by: string;
+  approved_at: Timestamp | null;
+  updated_at: Timestamp;
+}
+
+/** An order's status; its terms are in the current `demand_order_versions` row. */
+export interface DemandOrderTable {
+  id: string;
+  employer_id: string;
+  scheme_id: string;
+  status: string;
+  version: number;
+  workers_approved: number | null;
+  reject_reason: string | null;
+  close_outcome: string | null;
+  close_reason: string | null;
+  created_at: Timestamp;
+  created_by: string;
+  submitted_at: Timestamp | null;
+  approved_at: Timestamp | null;
+  decided_at: Timestamp | null;
+  decided_by: string | null;
+  closed_at: Timestamp | null;
+  closed_by: string | null;
+  updated_at: Timestamp;
+}
+
+/** One version of an order's terms; append-only. */
+export interface DemandOrderVersionTable {
+  demand_order_id: string;
+  version: number;
+  sector: string;
+  job_title: string;
+  trade: string | null;
+  required_skills: string[];
+  workers_requested: number;
+  gender: string;
+  min_age: number;
+  max_age: number;
+  wage_currency: string;
+  monthly_wage_minor: Int8;
+  contract_months: number;
+  work_location: string;
+  accommodation_provided: boolean;
+  accommodation_deduction_minor: Int8;
+  accommodation_terms: string;
+  food_provided: boolean;
+  food_deduction_minor: Int8;
+  food_terms: string;
+  /** 'YYYY-MM-DD' (date columns arrive as strings). */
+  expected_start_date: string;
+  workers_approved: number | null;
+  reason: string | null;
+  recorded_at: Timestamp;
+  recorded_by_sub: string;
+  recorded_by_role: string;
+}
+
+/** One worker allocated to one demand order, followed from selection to arrival. */
+export interface PlacementTable {
+  id: Generated<string>;
+  demand_order_id: string;
+  registration_number: string;
+  draw_id: string | null;
+  stage: string;
+  dropout_reason: string | null;
+  replaces: string | null;
+  replaced_by: string | null;
+  selected_at: Timestamp;
+  medical_at: Timestamp | null;
+  visa_issued_at: Timestamp | null;
+  departed_at: Timestamp | null;
+  arrived_at: Timestamp | null;
+  dropped_out_at: Timestamp | null;
+  updated_at: Timestamp;
+}
+
+export interface Database {
+  divisions: DivisionTable;
+  districts: DistrictTable;
+  upazilas: UpazilaTable;
+  unions: UnionTable;
+  audit_events: AuditEventTable;
+  audit_chain: AuditChainTable;
+  idempotency_keys: IdempotencyKeyTable;
+  schemes: SchemeTable;
+  registration_windows: RegistrationWindowTable;
+  registration_window_schedule: RegistrationWindowScheduleTable;
+  registration_window_amendments: RegistrationWindowAmendmentTable;
+  registrations: RegistrationTable;
+  number_reservations: NumberReservationTable;
+  registration_batch_items: RegistrationBatchItemTable;
+  outbox_messages: OutboxMessageTable;
+  status_check_throttle: StatusCheckThrottleTable;
+  employers: EmployerTable;
+  demand_orders: DemandOrderTable;
+  demand_order_versions: DemandOrderVersionTable;
+  placements: PlacementTable;
+}
+
+export type AuditEventRow = Selectable<AuditEventTable>;
+export type NewAuditEvent = Insertable<AuditEventTable>;
