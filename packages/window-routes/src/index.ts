@@ -1,0 +1,2 @@
+export * from './read-windows.ts';
+export * from './schema.ts';
