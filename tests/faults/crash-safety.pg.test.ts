@@ -94,8 +94,13 @@ describe('a registration app killed mid-load', () => {
     const acknowledged = new Map<string, ItemResult[]>();
     const key = (b: Batch) => `${b.centre}/${b.index}`;
 
-    const killAfterMs = 300 + Math.floor(Math.random() * 1500);
+    // The kill lands mid-load whatever the machine's speed: once a random number of batches has been
+    // acknowledged, after a further random delay of up to 30 ms (while other batches are in flight).
+    const total = CENTRES.length * BATCHES_PER_CENTRE;
+    const killAfterBatches = 4 + Math.floor(Math.random() * (total - 16));
+    const killDelayMs = Math.floor(Math.random() * 30);
     const running = app;
+    let killing: Promise<void> | undefined;
     const uploaders = plan.map(async (batches) => {
       for (const batch of batches) {
         try {
@@ -103,13 +108,16 @@ describe('a registration app killed mid-load', () => {
         } catch {
           return; // the server is gone: this centre stops and will re-send later
         }
+        if (!killing && acknowledged.size >= killAfterBatches) {
+          killing = new Promise((r) => setTimeout(r, killDelayMs)).then(() => running.kill());
+        }
       }
     });
-    await new Promise((r) => setTimeout(r, killAfterMs));
-    await running.kill();
     await Promise.all(uploaders);
-    const total = CENTRES.length * BATCHES_PER_CENTRE;
-    expect(acknowledged.size, `killed after ${killAfterMs} ms`).toBeLessThan(total);
+    await killing;
+    expect(acknowledged.size, `killed after ${killAfterBatches} batches + ${killDelayMs} ms`).toBeLessThan(
+      total,
+    );
 
     // No half batch: a batch's storable items (all but the invalid) are either all recorded or none.
     for (const batches of plan) {
