@@ -58,7 +58,7 @@ if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
 
 const dataDir = mkdtempSync(join(tmpdir(), 'g2g-demo-'));
 const config: PlatformConfig = loadConfig({
-  LOG_LEVEL: 'warn',
+  LOG_LEVEL: 'error',
   SMS_TRANSPORT: 'off',
   ...process.env,
   DATA_DIR: dataDir,

@@ -54,9 +54,9 @@ export function demoContext(target: DemoTarget, options: RunDemoOptions): DemoCo
 /** Runs one step, timed, announcing it on the context's stream. */
 export async function runStep(ctx: DemoContext, step: DemoStep): Promise<void> {
   const started = performance.now();
-  ctx.log(`${step.title} ...`);
+  ctx.log(`[${step.id}] ${step.title}`);
   await step.run(ctx);
-  ctx.log(`${step.title}: done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  ctx.log(`[${step.id}] done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
 /**

@@ -10,7 +10,7 @@ export function pendingStep(id: string, title: string, what: string): DemoStep {
     id,
     title,
     async run(ctx) {
-      ctx.log(`${title}: not built yet (extension point)`);
+      ctx.log('not built yet (extension point)');
       ctx.state.sections.push({
         stepId: id,
         title,

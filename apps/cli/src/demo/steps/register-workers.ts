@@ -1,6 +1,6 @@
 import { syntheticWorker } from '@g2g/registration/testing';
 import { ApiError, inParallel } from '../client.ts';
-import type { Centre, DemoContext, DemoStep, RegistrationTally } from '../context.ts';
+import type { Centre, DemoStep, RegistrationTally } from '../context.ts';
 import { check, need } from '../context.ts';
 import { cumulativeOf, type Random } from '../random.ts';
 import { SECTORS } from './open-window.ts';
@@ -55,18 +55,56 @@ function districtWeights(centres: readonly Centre[], random: Random) {
   return { districts, byDistrict, cumulative: cumulativeOf(weights) };
 }
 
-function worker(ctx: DemoContext, windowId: string, index: number, centre: Centre): Planned {
-  const { random } = ctx;
-  const base = syntheticWorker(index, {
-    unionIds: [centre.unionId],
-    birthYearFrom: new Date().getUTCFullYear() - 44,
+/**
+ * The registrants, compactly (a run may have 1.4 million): for each, the index of its centre and one
+ * byte of traits (first sector, other sectors, gender). Requests are built from this when sent.
+ */
+interface Registrants {
+  readonly centreOf: Uint16Array;
+  readonly traits: Uint8Array;
+}
+
+const FEMALE = 0x40;
+
+function drawTraits(random: Random): number {
+  const first = random.weighted(SECTOR_WEIGHTS);
+  let others = 0;
+  let count = 1;
+  SECTORS.forEach((_, s) => {
+    if (s !== first && count < 3 && random.chance(0.25)) {
+      others |= 1 << s;
+      count++;
+    }
   });
-  const first = SECTORS[random.weighted(SECTOR_WEIGHTS)]!;
-  const sectors = [first];
-  for (const s of SECTORS) if (s !== first && sectors.length < 3 && random.chance(0.25)) sectors.push(s);
-  const gender = random.chance(0.12) ? 'female' : 'male';
+  return first | (others << 2) | (random.chance(0.12) ? FEMALE : 0);
+}
+
+const sectorLists = new Map<number, readonly string[]>();
+function sectorsOf(traits: number): readonly string[] {
+  const key = traits & 0x3f;
+  let list = sectorLists.get(key);
+  if (!list) {
+    const first = key & 3;
+    list = [SECTORS[first]!, ...SECTORS.filter((_, s) => s !== first && (key >> 2) & (1 << s))];
+    sectorLists.set(key, list);
+  }
+  return list;
+}
+
+const birthYearFrom = new Date().getUTCFullYear() - 44;
+
+function person(
+  windowId: string,
+  index: number,
+  centre: Centre,
+  traits: number,
+  clientId = `w-${index}`,
+): Planned {
+  const base = syntheticWorker(index, { unionIds: [centre.unionId], birthYearFrom });
+  const gender = traits & FEMALE ? 'female' : 'male';
+  const sectors = sectorsOf(traits);
   return {
-    item: { ...base, windowId, gender, preferredSectors: sectors, clientId: `w-${index}` },
+    item: { ...base, windowId, gender, preferredSectors: [...sectors], clientId },
     centre,
     gender,
     sectors,
@@ -119,16 +157,30 @@ export const registerWorkers: DemoStep = {
       const list = weights.byDistrict.get(district)!;
       return list[random.int(list.length)]!;
     };
-    const planned: Planned[] = [];
-    for (let i = 0; i < plan.valid; i++) planned.push(worker(ctx, windowId, i, pickCentre()));
+    const registrants: Registrants = {
+      centreOf: new Uint16Array(plan.valid),
+      traits: new Uint8Array(plan.valid),
+    };
+    const centreIndex = new Map(centres.map((c, i) => [c.code, i]));
+    for (let i = 0; i < plan.valid; i++) {
+      registrants.centreOf[i] = centreIndex.get(pickCentre().code)!;
+      registrants.traits[i] = drawTraits(random);
+    }
+    const planned = (i: number) =>
+      person(windowId, i, centres[registrants.centreOf[i]!]!, registrants.traits[i]!);
     // Singles are spread over the run; the rest go by batch, grouped by centre.
     const singleIdx = new Set<number>();
     while (singleIdx.size < plan.single) singleIdx.add(random.int(plan.valid));
-    const byCentre = new Map<string, Planned[]>();
-    for (let i = 0; i < planned.length; i++) {
+    const byCentre = new Map<number, number[]>();
+    for (let i = 0; i < plan.valid; i++) {
       if (singleIdx.has(i)) continue;
-      const p = planned[i]!;
-      byCentre.set(p.centre.code, [...(byCentre.get(p.centre.code) ?? []), p]);
+      const c = registrants.centreOf[i]!;
+      let list = byCentre.get(c);
+      if (!list) {
+        list = [];
+        byCentre.set(c, list);
+      }
+      list.push(i);
     }
 
     const tokens = new Map<string, Promise<string>>();
@@ -150,7 +202,6 @@ export const registerWorkers: DemoStep = {
       singleRefused: 0,
     };
     const registered: RegistrationTally['registered'][number][] = [];
-    const plannedByClient = new Map(planned.map((p) => [p.item.clientId, p]));
     const total = plan.valid + plan.duplicates + plan.invalid;
     const bar = ctx.progress('registering workers', total);
     const started = performance.now();
@@ -166,8 +217,9 @@ export const registerWorkers: DemoStep = {
       for (const r of res.body.items) {
         if (r.outcome === 'created') {
           outcome.created++;
-          const p = plannedByClient.get(r.clientId);
-          if (p) {
+          const index = r.clientId.startsWith('w-') ? Number(r.clientId.slice(2)) : -1;
+          if (index >= 0) {
+            const p = planned(index);
             registered.push({
               registrationNumber: r.registrationNumber!,
               dateOfBirth: String(p.item.dateOfBirth),
@@ -210,28 +262,35 @@ export const registerWorkers: DemoStep = {
     };
 
     // Phase 1: every valid registrant once: the centres' batches, and the singles among them.
-    type Job = { kind: 'batch'; centre: string; items: Item[] } | { kind: 'single'; planned: Planned };
+    type Job = { kind: 'batch'; centre: number; indexes: number[] } | { kind: 'single'; index: number };
     const jobs: Job[] = [];
     for (const [centre, list] of byCentre) {
       for (let i = 0; i < list.length; i += MAX_BATCH) {
-        jobs.push({ kind: 'batch', centre, items: list.slice(i, i + MAX_BATCH).map((p) => p.item) });
+        jobs.push({ kind: 'batch', centre, indexes: list.slice(i, i + MAX_BATCH) });
       }
     }
-    const singles = [...singleIdx].map((i) => planned[i]!);
+    const singles = [...singleIdx];
     // Interleave the singles among the batches, as they would arrive.
     const every = Math.max(1, Math.floor(jobs.length / Math.max(1, singles.length)));
-    singles.forEach((p, k) => {
-      jobs.splice(Math.min(jobs.length, k * (every + 1)), 0, { kind: 'single', planned: p });
+    singles.forEach((index, k) => {
+      jobs.splice(Math.min(jobs.length, k * (every + 1)), 0, { kind: 'single', index });
     });
     await inParallel(jobs, ctx.options.concurrency, async (job) => {
-      if (job.kind === 'batch') await sendBatch(job.centre, job.items);
-      else await sendSingle(job.planned, job.planned.item);
+      if (job.kind === 'batch') {
+        await sendBatch(
+          centres[job.centre]!.code,
+          job.indexes.map((i) => planned(i).item),
+        );
+      } else {
+        const p = planned(job.index);
+        await sendSingle(p, p.item);
+      }
     });
 
     // Phase 2: the same people again (duplicates) and records that must be refused (invalid).
     const again: { centre: Centre; item: Item; single: boolean }[] = [];
     for (let k = 0; k < plan.duplicates; k++) {
-      const p = planned[random.int(planned.length)]!;
+      const p = planned(random.int(plan.valid));
       const elsewhere = random.chance(0.5) ? pickCentre() : p.centre;
       again.push({
         centre: elsewhere,
@@ -242,7 +301,7 @@ export const registerWorkers: DemoStep = {
     for (let k = 0; k < plan.invalid; k++) {
       // A person never registered (an index past the valid ones), so that the record is refused for
       // what is wrong with it and not as a duplicate.
-      const p = worker(ctx, windowId, plan.valid + k, pickCentre());
+      const p = person(windowId, plan.valid + k, pickCentre(), drawTraits(random));
       const kind = INVALID_KINDS[k % INVALID_KINDS.length]!;
       again.push({ centre: p.centre, item: invalidItem(p, kind, k), single: k < plan.invalidSingly });
     }
@@ -287,7 +346,7 @@ export const registerWorkers: DemoStep = {
     ctx.state.summary.set('registered', registered.length.toLocaleString('en'));
     ctx.state.summary.set('duplicates refused', String(outcome.duplicate + outcome.singleDuplicate));
     ctx.state.summary.set('invalid refused', String(outcome.invalid + outcome.singleRefused));
-    const centresUsed = new Set(planned.map((p) => p.centre.code)).size;
+    const centresUsed = new Set(registrants.centreOf).size;
     ctx.state.sections.push({
       stepId: this.id,
       title: this.title,
