@@ -55,6 +55,16 @@ afterAll(() => ctx.close());
 
 type Forgery = (role: Role) => Promise<string>;
 
+/** Algorithm confusion: HMAC "signed" with a secret an attacker knows (the public key). */
+const hs256 = (role: Role, secret: Uint8Array) =>
+  new SignJWT({ roles: [role], ...scope(role) })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT', kid: publicJwk.kid! })
+    .setIssuer(TEST_ISSUER)
+    .setAudience(TEST_AUDIENCE)
+    .setSubject('attacker')
+    .setExpirationTime('1h')
+    .sign(secret);
+
 /** Ways to get a token the apps must refuse, for a caller wanting `role`. */
 const forgeries: Record<string, Forgery> = {
   'alg none': async (role) => {
@@ -78,21 +88,9 @@ const forgeries: Record<string, Forgery> = {
     }),
   'from another issuer': (role) => ctx.token(role, { ...scope(role), issuer: 'urn:someone-else' }),
   'HS256 with the public key as the secret (JWK JSON)': (role) =>
-    new SignJWT({ roles: [role], ...scope(role) })
-      .setProtectedHeader({ alg: 'HS256', typ: 'JWT', kid: publicJwk.kid! })
-      .setIssuer(TEST_ISSUER)
-      .setAudience(TEST_AUDIENCE)
-      .setSubject('attacker')
-      .setExpirationTime('1h')
-      .sign(new TextEncoder().encode(JSON.stringify(publicJwk))),
+    hs256(role, new TextEncoder().encode(JSON.stringify(publicJwk))),
   'HS256 with the public key as the secret (raw key bytes)': (role) =>
-    new SignJWT({ roles: [role], ...scope(role) })
-      .setProtectedHeader({ alg: 'HS256', typ: 'JWT', kid: publicJwk.kid! })
-      .setIssuer(TEST_ISSUER)
-      .setAudience(TEST_AUDIENCE)
-      .setSubject('attacker')
-      .setExpirationTime('1h')
-      .sign(Buffer.from(publicJwk.x!, 'base64url')),
+    hs256(role, Buffer.from(publicJwk.x!, 'base64url')),
 };
 
 describe('tampered and forged tokens', () => {
