@@ -30,6 +30,16 @@ const DURATION_S = quick ? 8 : Number(values.duration);
 const CONNECTIONS = Number(values.connections);
 const PRESEED = quick ? 3_000 : Number(values.seed);
 const adminUrl = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+// Local only: the benchmark creates and drops a database and floods the server with traffic.
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+if (!LOOPBACK.has(new URL(adminUrl).hostname)) {
+  process.stderr.write(
+    `bench:load runs against a PostgreSQL server on 127.0.0.1 only, not ${new URL(adminUrl).hostname}\n`,
+  );
+  process.exit(2);
+}
+/** A request with no answer after this long counts as a network error (the run stays bounded). */
+const REQUEST_TIMEOUT_MS = 30_000;
 const WINDOW_ID = 'g2g-load-week';
 const log = (m: string) => process.stderr.write(`[load] ${m}\n`);
 
@@ -77,6 +87,7 @@ function send(
         );
       },
     );
+    req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error('request timed out')));
     req.on('error', reject);
     req.end(body);
   });
@@ -103,7 +114,13 @@ async function main() {
     const centreOf = (i: number) => `U${String(unions[i % unions.length]).padStart(4, '0')}`;
     app = await startApp({
       script: 'apps/registration-api/src/server.ts',
-      env: { ...env.env, DB_POOL_SIZE: '24', TRUSTED_PROXY: '127.0.0.1', SMS_TRANSPORT: 'off' },
+      env: {
+        ...env.env,
+        HOST: '127.0.0.1',
+        DB_POOL_SIZE: '24',
+        TRUSTED_PROXY: '127.0.0.1',
+        SMS_TRANSPORT: 'off',
+      },
       portVariable: 'REGISTRATION_API_PORT',
     });
     const base = new URL(app.url);

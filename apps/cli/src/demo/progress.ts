@@ -28,7 +28,7 @@ export function progress(
       return;
     }
     const tenth = Math.floor(fraction * 10);
-    if (final || tenth > lastTenth) {
+    if (tenth > lastTenth) {
       lastTenth = tenth;
       stream.write(
         `${label}: ${count.toLocaleString('en')}/${total.toLocaleString('en')} (${Math.round(fraction * 100)}%) ${seconds}s\n`,
