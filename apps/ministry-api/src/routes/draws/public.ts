@@ -211,7 +211,13 @@ const CONTENT_TYPES: Record<FileFormat, string> = {
 /** Re-encodes canonical TSV lines as NDJSON objects or CSV rows, keyed by the file's field names. */
 function lineEncoder(format: FileFormat, fields: readonly string[]): (line: string) => string {
   if (format === 'tsv') return (line) => `${line}\n`;
-  if (format === 'csv') return (line) => `${line.replaceAll('\t', ',')}\n`;
+  if (format === 'csv') {
+    return (line) =>
+      `${line
+        .split('\t')
+        .map((v) => (v.includes(',') ? `"${v}"` : v))
+        .join(',')}\n`;
+  }
   const numeric = new Set([
     'division',
     'district',
