@@ -31,7 +31,7 @@ import { recordAuditEvent } from './audit.ts';
 import { isUniqueViolation } from './errors.ts';
 import { enqueueMessages } from './outbox.ts';
 import { allocatePlacements, recordPlacementStage, recordReplacement } from './placements.ts';
-import { freezeDrawPool, listDrawPool } from './registrations.ts';
+import { freezeDrawPoolEntries } from './registrations.ts';
 import type { AuditContext } from './schemes.ts';
 import type { Database, DrawTable } from './types.ts';
 import { getWindow } from './windows.ts';
@@ -522,34 +522,42 @@ async function recomputedResult(db: Executor, row: Selectable<DrawTable>): Promi
   return result;
 }
 
-/** The pool of a window's registrations: snapshot of those `in_draw_pool` after the freeze. */
+/**
+ * Freezes a window's pool: moves its registered workers to `in_draw_pool` and builds the pool from
+ * the same statement's rows: home union and its ancestors, age on the reference date, preferred
+ * sectors, registration date. No names, no identity numbers.
+ */
 async function windowPool(
   trx: Transaction<Database>,
   windowId: string,
   ageReferenceDate: string,
+  ctx: AuditContext,
 ): Promise<CanonicalPool> {
+  const rows = await freezeDrawPoolEntries(trx, windowId, ctx);
+  const places = await trx
+    .selectFrom('unions as un')
+    .innerJoin('upazilas as up', 'up.id', 'un.upazila_id')
+    .innerJoin('districts as di', 'di.id', 'up.district_id')
+    .select(['un.id as union', 'up.id as upazila', 'di.id as district', 'di.division_id as division'])
+    .execute();
+  const placeOf = new Map(places.map((p) => [p.union, p]));
   const builder = new PoolBuilder();
-  let after: string | undefined;
-  for (;;) {
-    const page = await listDrawPool(trx, windowId, { ...(after ? { after } : {}), limit: 50_000 });
-    for (const r of page) {
-      builder.add(
-        {
-          registrationNumber: r.registrationNumber,
-          division: r.divisionId,
-          district: r.districtId,
-          upazila: r.upazilaId,
-          union: r.permanentUnionId,
-          gender: r.gender,
-          age: ageOn(r.dateOfBirth, ageReferenceDate),
-          sectors: r.preferredSectors,
-          registeredOn: r.registeredOn,
-        },
-        `/pool/${r.registrationNumber}`,
-      );
-    }
-    if (page.length < 50_000) break;
-    after = page[page.length - 1]!.registrationNumber;
+  for (const r of rows) {
+    const place = placeOf.get(r.permanentUnionId)!;
+    builder.add(
+      {
+        registrationNumber: r.registrationNumber,
+        division: place.division,
+        district: place.district,
+        upazila: place.upazila,
+        union: r.permanentUnionId,
+        gender: r.gender,
+        age: ageOn(r.dateOfBirth, ageReferenceDate),
+        sectors: r.preferredSectors,
+        registeredOn: r.registeredOn,
+      },
+      `/pool/${r.registrationNumber}`,
+    );
   }
   return builder.build();
 }
@@ -602,8 +610,7 @@ export async function freezeDraw(
   const ageReferenceDate = window.eligibility.ageReferenceDate ?? dhakaDate(ctx.at);
   let pool: CanonicalPool;
   if (row.source_draw_id === null) {
-    await freezeDrawPool(trx, row.window_id, ctx);
-    pool = await windowPool(trx, row.window_id, ageReferenceDate);
+    pool = await windowPool(trx, row.window_id, ageReferenceDate, ctx);
   } else {
     const source = await trx
       .selectFrom('draws')
