@@ -182,7 +182,12 @@ async function main() {
       targetSeconds: 30,
       withinTarget: total < 30,
       pool: { entries: pool.size, bytes: pool.bytes, strata: pool.strata.length },
-      result: { ...result, fairnessBlocking: (draw.fairness as { blocking: boolean }).blocking },
+      result: {
+        selected: result.selected,
+        waitlisted: result.waitlisted,
+        notSelected: result.notSelected,
+        fairnessBlocking: (draw.fairness as { blocking: boolean }).blocking,
+      },
       notes:
         'Steps are wall times of the HTTP calls (freeze, execute, publish) and of `pnpm verify-draw --draw-url` in its own process (including tsx start-up and downloading the pool and result files).',
     };

@@ -307,6 +307,34 @@ describe('the draw ceremony', () => {
     }
   });
 
+  it('derives a different seed, and so a different result, from any change to one reveal or the beacon', async () => {
+    const { manifest } = (await call(ministry, 'GET', '/v1/draws/shortlist-2013/manifest')).body;
+    const inputs = {
+      drawId: manifest.drawId,
+      poolHash: manifest.poolHash,
+      reveals: manifest.reveals,
+      beacon: manifest.beacon,
+    };
+    expect(deriveSeed(inputs)).toBe(manifest.seed);
+    const variants = [
+      ...manifest.reveals.map((_: unknown, k: number) => ({
+        ...inputs,
+        reveals: manifest.reveals.map((r: { witnessId: string; secret: string }, j: number) =>
+          j === k ? { ...r, secret: `${r.secret.slice(0, 63)}${r.secret.endsWith('0') ? '1' : '0'}` } : r,
+        ),
+      })),
+      { ...inputs, beacon: `${manifest.beacon}x` },
+      { ...inputs, beacon: null },
+    ];
+    const pool = poolFromLines(await fileOf('/v1/draws/shortlist-2013/pool'));
+    const published = resultLines(runDraw(pool, manifest.policy, manifest.seed));
+    for (const variant of variants) {
+      const seed = deriveSeed(variant);
+      expect(seed).not.toBe(manifest.seed);
+      expect(resultLines(runDraw(pool, manifest.policy, seed))).not.toEqual(published);
+    }
+  });
+
   it('keeps the frozen pool and the published result unalterable: the database refuses', async () => {
     const attempts = [
       sql`update draw_pool_chunks set bytes = '\\x00' where draw_id = 'shortlist-2013'`,
