@@ -87,7 +87,6 @@ async function main() {
         SMS_TRANSPORT: 'off',
         MIGRATE_ON_START: 'false',
         DB_POOL_SIZE: '4',
-        DB_STATEMENT_TIMEOUT_MS: '0',
         MINISTRY_API_PORT: String(port),
       }),
       [{ name: 'ministry-api', port, create: createAppFromRuntime }],

@@ -354,6 +354,22 @@ describe('the draw ceremony', () => {
     }
   });
 
+  it('marks the append-only draw tables for grantAppRole, and keeps the draws row updatable', async () => {
+    const { rows } = await sql<{ table_name: string }>`
+      select distinct c.relname as table_name from pg_trigger t join pg_class c on c.oid = t.tgrelid
+      where t.tgfoid = 'refuse_change'::regproc and c.relname like 'draw%' order by 1
+    `.execute(ctx.db);
+    expect(rows.map((r) => r.table_name)).toEqual([
+      'draw_commitments',
+      'draw_pool_chunks',
+      'draw_promotions',
+      'draw_result_chunks',
+      'draw_results',
+      'draw_reveals',
+    ]);
+    await expect(sql`truncate draws cascade`.execute(ctx.db)).rejects.toThrow(/never deleted|not allowed/);
+  });
+
   it('promotes the next eligible waitlisted worker on a dropout, deterministically, with a signed record', async () => {
     const tsv = (await fileOf('/v1/draws/shortlist-2013/results?format=tsv')).map((l) => parseResultLine(l));
     const poolEntries = new Map(

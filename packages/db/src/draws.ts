@@ -227,6 +227,15 @@ async function commitmentsOf(db: Executor, drawId: string): Promise<DrawCommitme
   }));
 }
 
+/**
+ * The heavy steps (freeze, execute, publish) touch every registration of a national pool in one
+ * transaction; they lift the per-statement timeout (DB_STATEMENT_TIMEOUT_MS) for that transaction
+ * only, so a large draw is not cancelled halfway (it would roll back cleanly, but never finish).
+ */
+async function allowLongStatements(trx: Transaction<Database>): Promise<void> {
+  await sql`set local statement_timeout = '30min'`.execute(trx);
+}
+
 async function lockDraw(trx: Transaction<Database>, id: string): Promise<Selectable<DrawTable>> {
   const row = DRAW_ID.test(id)
     ? await trx.selectFrom('draws').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
@@ -593,6 +602,7 @@ export async function freezeDraw(
   ctx: AuditContext,
 ): Promise<DrawRecord> {
   const row = await lockDraw(trx, id);
+  await allowLongStatements(trx);
   if (row.state !== 'committing') throw wrongState(row, 'committing (with witness commitments)');
   const { count } = await trx
     .selectFrom('draw_commitments')
@@ -761,6 +771,7 @@ export async function executeDraw(
   ctx: AuditContext,
 ): Promise<DrawRecord> {
   const row = await lockDraw(trx, id);
+  await allowLongStatements(trx);
   if (row.state === 'frozen') {
     const missing = (await commitmentsOf(trx, id)).filter((c) => c.secret === null).map((c) => c.witnessId);
     throw new AppError(
@@ -874,6 +885,7 @@ export async function publishDraw(
   ctx: AuditContext,
 ): Promise<DrawRecord> {
   const row = await lockDraw(trx, id);
+  await allowLongStatements(trx);
   if (row.state !== 'executed') throw wrongState(row, 'executed');
   if (row.fairness_blocking && !options.overrideReason) {
     throw new AppError(

@@ -6,7 +6,9 @@ import { type Kysely, sql } from 'kysely';
  * - `draws` holds one draw's state machine (draft -> committing -> frozen -> revealed -> executed ->
  *   published, or voided with a reason). A trigger makes every fixed fact final: the policy once
  *   commitments open, the pool hash and counts once frozen, the seed and result once executed, and
- *   the whole row once published or voided. Draws are never deleted.
+ *   the whole row once published or voided. Draws are never deleted. (Its own trigger function, not
+ *   `refuse_change`: `grantAppRole` treats tables guarded by that one as append-only, and the apps'
+ *   role must keep UPDATE on `draws`.)
  * - `draw_commitments`, `draw_reveals`, `draw_pool_chunks` (the canonical pool file, in order),
  *   `draw_result_chunks` (the canonical result file), `draw_results` (the selected and waitlisted
  *   rows, queryable) and `draw_promotions` (signed replacement records) are append-only: the shared
@@ -61,7 +63,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     create function draws_guard() returns trigger language plpgsql as $$
     begin
-      if tg_op = 'DELETE' then
+      if tg_op in ('DELETE', 'TRUNCATE') then
         raise exception 'draws are never deleted (void them with a reason)' using errcode = 'P0001';
       end if;
       if old.state in ('published', 'voided') then
@@ -99,7 +101,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   `.execute(db);
   await sql`
     create trigger draws_no_truncate before truncate on draws
-    for each statement execute function refuse_change()
+    for each statement execute function draws_guard()
   `.execute(db);
 
   await sql`
