@@ -29,7 +29,7 @@ import { ageOn, dhakaDate } from '@g2g/registration';
 import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import { recordAuditEvent } from './audit.ts';
 import { isUniqueViolation } from './errors.ts';
-import { enqueueMessages } from './outbox.ts';
+import { type AnyMessageInput, enqueueMessages } from './outbox.ts';
 import { allocatePlacements, recordPlacementStage, recordReplacement } from './placements.ts';
 import { freezeDrawPoolEntries } from './registrations.ts';
 import type { AuditContext } from './schemes.ts';
@@ -871,6 +871,30 @@ async function insertResultRows(
   }
 }
 
+/** The SMS telling a worker they were selected (in the draw, or later from its waitlist). */
+function selectedMessage(
+  draw: { readonly id: string; readonly name: string },
+  registrationNumber: string,
+  mobile: string,
+  fromWaitlist: boolean,
+): AnyMessageInput {
+  return {
+    channel: 'sms',
+    recipient: mobile,
+    template: 'draw.result',
+    params: {
+      registrationNumber,
+      outcomeEn: fromWaitlist
+        ? `selected from the waiting list of draw ${draw.name}`
+        : `selected in draw ${draw.name}`,
+      outcomeBn: fromWaitlist
+        ? `${draw.name} লটারির অপেক্ষমাণ তালিকা থেকে নির্বাচিত`
+        : `${draw.name} লটারিতে নির্বাচিত`,
+    },
+    dedupeKey: `draw.result:${draw.id}:${registrationNumber}`,
+  };
+}
+
 /**
  * Publishes an executed draw: refused while the fairness report blocks unless an officer overrides
  * with a reason (audited); registrations become selected / waitlisted / not selected; the selected
@@ -965,17 +989,7 @@ export async function publishDraw(
   for (let k = 0; k < selected.length; k += 10_000) {
     await enqueueMessages(
       trx,
-      selected.slice(k, k + 10_000).map((s) => ({
-        channel: 'sms' as const,
-        recipient: s.mobile,
-        template: 'draw.result' as const,
-        params: {
-          registrationNumber: s.registration_number,
-          outcomeEn: `selected in draw ${row.name}`,
-          outcomeBn: `${row.name} লটারিতে নির্বাচিত`,
-        },
-        dedupeKey: `draw.result:${id}:${s.registration_number}`,
-      })),
+      selected.slice(k, k + 10_000).map((s) => selectedMessage(row, s.registration_number, s.mobile, false)),
     );
   }
   // Allocations become placements on the approved demand orders (fill tracking).
@@ -1193,19 +1207,7 @@ export async function recordDrawDropout(
       .where('registration_number', '=', promotion.registrationNumber)
       .executeTakeFirst();
     if (contact) {
-      await enqueueMessages(trx, [
-        {
-          channel: 'sms',
-          recipient: contact.mobile,
-          template: 'draw.result',
-          params: {
-            registrationNumber: promotion.registrationNumber,
-            outcomeEn: `selected from the waiting list of draw ${row.name}`,
-            outcomeBn: `${row.name} লটারির অপেক্ষমাণ তালিকা থেকে নির্বাচিত`,
-          },
-          dedupeKey: `draw.result:${id}:${promotion.registrationNumber}`,
-        },
-      ]);
+      await enqueueMessages(trx, [selectedMessage(row, promotion.registrationNumber, contact.mobile, true)]);
     }
   }
   // A placement on an order: mark it failed or dropped out, and hand its place to the promoted worker.

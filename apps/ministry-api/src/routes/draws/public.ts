@@ -21,6 +21,7 @@ import {
   jsonContent,
   problemResponses,
 } from '@g2g/http';
+import { POOL_FIELDS, RESULT_FIELDS } from '@g2g/lottery';
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { MinistryApiDeps } from '../../app.ts';
@@ -286,19 +287,6 @@ function streamFile(
     },
   });
 }
-
-const POOL_FIELDS = [
-  'registrationNumber',
-  'division',
-  'district',
-  'upazila',
-  'union',
-  'gender',
-  'age',
-  'sectors',
-  'registeredOn',
-];
-const RESULT_FIELDS = ['registrationNumber', 'outcome', 'rank', 'stratum', 'waitlistPosition', 'order'];
 
 export function registerDrawReads(app: ApiApp, deps: MinistryApiDeps & { drawKeys: DrawKeys }): void {
   app.openapi(listDrawsRoute, async (c) => {
