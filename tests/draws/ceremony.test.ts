@@ -145,10 +145,19 @@ describe('the draw ceremony', () => {
   });
 
   it('freezes the pool: hash, size, strata and a downloadable pool file without names', async () => {
-    const frozen = await officerCall('POST', '/v1/draws/shortlist-2013/freeze', {
-      beaconName: 'drand round 1',
-    });
+    const freeze = () =>
+      call(ministry, 'POST', '/v1/draws/shortlist-2013/freeze', {
+        token: officer,
+        body: { beaconName: 'drand round 1' },
+        headers: { 'idempotency-key': 'freeze-shortlist-2013' },
+      });
+    const frozen = await freeze();
     expect(frozen.status).toBe(200);
+    // A retried freeze (same key, same body) replays the answer instead of failing on the new state.
+    const retried = await freeze();
+    expect(retried.status).toBe(200);
+    expect(retried.body).toEqual(frozen.body);
+    expect((await officerCall('POST', '/v1/draws/shortlist-2013/freeze', {})).status).toBe(409);
     expect(frozen.body.state).toBe('frozen');
     expect(frozen.body.pool.size).toBe(40);
     expect(
