@@ -439,6 +439,49 @@ describe('the draw ceremony', () => {
     await expect(sql`delete from draw_promotions`.execute(ctx.db)).rejects.toThrow(/not allowed/);
   });
 
+  it('on a dropout of a worker allocated to an order, fails the placement and hands it to the promoted worker', async () => {
+    const promotionsBefore = (await call(ministry, 'GET', '/v1/draws/shortlist-2013/promotions')).body.items;
+    const used = new Set(
+      promotionsBefore.flatMap(
+        (p: {
+          record: {
+            dropped: { registrationNumber: string };
+            promoted: { registrationNumber: string } | null;
+          };
+        }) => [
+          p.record.dropped.registrationNumber,
+          ...(p.record.promoted ? [p.record.promoted.registrationNumber] : []),
+        ],
+      ),
+    );
+    const rows = (await fileOf('/v1/draws/shortlist-2013/results?format=tsv')).map((l) => parseResultLine(l));
+    const allocated = rows.find(
+      (r) => r.outcome === 'selected' && r.order === orderId && !used.has(r.registrationNumber),
+    )!;
+    expect(allocated).toBeDefined();
+    const res = await officerCall('POST', '/v1/draws/shortlist-2013/dropouts', {
+      registrationNumber: allocated.registrationNumber,
+      reason: 'medical_failed',
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.record.vacancy).toEqual({ stratum: allocated.stratum, orderId });
+    const placements = await ctx.db
+      .selectFrom('placements')
+      .select(['id', 'registration_number', 'stage', 'replaces', 'replaced_by'])
+      .where('draw_id', '=', 'shortlist-2013')
+      .execute();
+    const failed = placements.find((p) => p.registration_number === allocated.registrationNumber)!;
+    expect(failed.stage).toBe('medical_failed');
+    const promoted = res.body.record.promoted;
+    if (promoted) {
+      const replacement = placements.find((p) => p.registration_number === promoted.registrationNumber)!;
+      expect(replacement).toMatchObject({ stage: 'selected', replaces: failed.id });
+      expect(failed.replaced_by).toBe(replacement.id);
+    } else {
+      expect(failed.replaced_by).toBeNull();
+    }
+  });
+
   it('runs a next stage over the selected set, less dropouts, plus promotions', async () => {
     const created = await officerCall('POST', '/v1/draws', {
       id: 'medical-2013',
@@ -463,7 +506,11 @@ describe('the draw ceremony', () => {
     const frozen = await officerCall('POST', '/v1/draws/medical-2013/freeze', {});
     expect(frozen.status).toBe(200);
     const promotions = (await call(ministry, 'GET', '/v1/draws/shortlist-2013/promotions')).body.items;
-    expect(frozen.body.pool.size).toBe(12 - 1 + (promotions[0].record.promoted ? 1 : 0));
+    const net = promotions.reduce(
+      (n: number, p: { record: { promoted: unknown } }) => n - 1 + (p.record.promoted ? 1 : 0),
+      12,
+    );
+    expect(frozen.body.pool.size).toBe(net);
     for (const id of ['witness-ministry', 'witness-civil']) {
       await call(ministry, 'POST', '/v1/draws/medical-2013/reveals', {
         token: witnesses[id]!.token,
