@@ -16,6 +16,7 @@ const pathValues: Record<string, string> = {
   schemeId: 'matrix-scheme',
   employerId: 'emp-matrix-a',
   version: '1',
+  drawId: 'matrix-draw',
 };
 
 /**

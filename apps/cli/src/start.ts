@@ -1,6 +1,6 @@
 import { createApp as createEmployerApi } from '@g2g/employer-api/app';
 import { closeOnSignals, servePlatform } from '@g2g/http';
-import { createApp as createMinistryApi } from '@g2g/ministry-api/app';
+import { createAppFromRuntime as createMinistryApi } from '@g2g/ministry-api/app';
 import { createAppFromRuntime as createRegistrationApi } from '@g2g/registration-api/app';
 import { loadConfig } from './config.ts';
 

@@ -1,14 +1,20 @@
-import { type ApiApp, type AppDeps, createApiApp } from '@g2g/http';
+import { type ApiApp, type AppDeps, createApiApp, type Runtime } from '@g2g/http';
 import { registerReadWindows } from '@g2g/window-routes';
+import { configuredDrawKeys, type DrawKeys, ephemeralDrawKeys } from './draw-keys.ts';
 import { registerListAuditEvents } from './routes/audit/list-audit-events.ts';
 import { registerVerifyAuditChain } from './routes/audit/verify-audit-chain.ts';
+import { registerDrawCeremony } from './routes/draws/ceremony.ts';
+import { registerDrawReads } from './routes/draws/public.ts';
 import { registerChangeSchemeRules } from './routes/schemes/change-scheme-rules.ts';
 import { registerCreateScheme } from './routes/schemes/create-scheme.ts';
 import { registerReadSchemes } from './routes/schemes/read-schemes.ts';
 import { registerAmendWindow } from './routes/windows/amend-window.ts';
 import { registerCreateWindow } from './routes/windows/create-window.ts';
 
-export type MinistryApiDeps = AppDeps;
+export interface MinistryApiDeps extends AppDeps {
+  /** The draw-signing key; a process-local key when absent (tests). */
+  readonly drawKeys?: DrawKeys;
+}
 
 /** The ministry API: registration windows, draws, fee-cap tracking, and the audit log. */
 export function createApp(deps: MinistryApiDeps): ApiApp {
@@ -27,5 +33,19 @@ export function createApp(deps: MinistryApiDeps): ApiApp {
   registerAmendWindow(app, deps);
   registerListAuditEvents(app, deps);
   registerVerifyAuditChain(app, deps);
+  const drawDeps = { ...deps, drawKeys: deps.drawKeys ?? ephemeralDrawKeys() };
+  registerDrawCeremony(app, drawDeps);
+  registerDrawReads(app, drawDeps);
   return app;
+}
+
+/** The `ServedApp.create` hook: the draw-signing key from DRAW_SIGNING_KEY_FILE or the dev key in DATA_DIR. */
+export function createAppFromRuntime(deps: AppDeps, runtime: Runtime): ApiApp {
+  return createApp({
+    ...deps,
+    drawKeys: configuredDrawKeys({
+      keyFile: runtime.config.DRAW_SIGNING_KEY_FILE,
+      dataDir: runtime.config.DATA_DIR,
+    }),
+  });
 }

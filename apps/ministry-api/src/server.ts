@@ -1,11 +1,11 @@
 import { closeOnSignals, servePlatform } from '@g2g/http';
-import { createApp } from './app.ts';
+import { createAppFromRuntime } from './app.ts';
 import { loadConfig } from './config.ts';
 
 const config = loadConfig();
 const platform = await servePlatform(
   config,
-  [{ name: 'ministry-api', port: config.MINISTRY_API_PORT, create: createApp }],
+  [{ name: 'ministry-api', port: config.MINISTRY_API_PORT, create: createAppFromRuntime }],
   'ministry-api',
 );
 closeOnSignals(platform);

@@ -4,6 +4,7 @@ export * from './audit.ts';
 export * from './centres.ts';
 export * from './client.ts';
 export * from './demand-orders.ts';
+export * from './draws.ts';
 export * from './employers.ts';
 export * from './errors.ts';
 export * from './geography.ts';

@@ -491,13 +491,57 @@ export async function freezeDrawPool(
   windowId: string,
   ctx: AuditContext,
 ): Promise<number> {
-  const result = await trx
-    .updateTable('registrations')
-    .set({ status: 'in_draw_pool' })
-    .where('window_id', '=', windowId)
-    .where('status', '=', 'registered')
-    .executeTakeFirst();
-  const count = Number(result.numUpdatedRows);
+  return (await freezeDrawPoolEntries(trx, windowId, ctx)).filter((r) => r.moved).length;
+}
+
+/** A registration as the freeze moves it into the pool: the attributes a draw uses, nothing personal. */
+export interface FrozenPoolRow {
+  readonly registrationNumber: string;
+  readonly permanentUnionId: number;
+  readonly gender: Gender;
+  readonly dateOfBirth: string;
+  readonly preferredSectors: readonly string[];
+  /** The Dhaka date of registration. */
+  readonly registeredOn: string;
+  /** Moved into the pool by this freeze (false: already there). */
+  readonly moved: boolean;
+}
+
+/**
+ * `freezeDrawPool`, returning the whole pool (any order) from the same statement: the rows it moved
+ * and any already in the pool, so that a national pool is snapshotted in one pass over the table.
+ */
+export async function freezeDrawPoolEntries(
+  trx: Transaction<Database>,
+  windowId: string,
+  ctx: AuditContext,
+): Promise<FrozenPoolRow[]> {
+  // Rows already in the pool (frozen by an earlier draw that was voided) come from the statement's
+  // snapshot, the newly moved ones from the update.
+  const { rows } = await sql<{
+    n: string;
+    u: number;
+    g: string;
+    b: string;
+    s: string[];
+    d: string;
+    moved: boolean;
+  }>`
+    with moved as (
+      update registrations set status = 'in_draw_pool'
+      where window_id = ${windowId} and status = 'registered'
+      returning registration_number, permanent_union_id, gender, date_of_birth, preferred_sectors, registered_at
+    ), pool as (
+      select *, true as moved from moved
+      union all
+      select registration_number, permanent_union_id, gender, date_of_birth, preferred_sectors, registered_at, false
+      from registrations where window_id = ${windowId} and status = 'in_draw_pool'
+    )
+    select registration_number as n, permanent_union_id as u, gender as g, date_of_birth::text as b,
+      preferred_sectors as s, (((registered_at at time zone 'UTC') + interval '6 hours')::date)::text as d, moved
+    from pool
+  `.execute(trx);
+  const count = rows.filter((r) => r.moved).length;
   await recordAuditEvent(trx, {
     actor: ctx.actor,
     action: 'registration.pool-freeze',
@@ -508,7 +552,15 @@ export async function freezeDrawPool(
     occurredAt: ctx.at,
     requestId: ctx.requestId,
   });
-  return count;
+  return rows.map((r) => ({
+    registrationNumber: r.n,
+    permanentUnionId: r.u,
+    gender: r.g as Gender,
+    dateOfBirth: r.b,
+    preferredSectors: r.s,
+    registeredOn: r.d,
+    moved: r.moved,
+  }));
 }
 
 /**

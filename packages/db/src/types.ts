@@ -290,6 +290,89 @@ export interface PlacementTable {
   updated_at: Timestamp;
 }
 
+/** A lottery draw and its ceremony state; facts become final as the state advances (trigger). */
+export interface DrawTable {
+  id: string;
+  name: string;
+  window_id: string;
+  source_draw_id: string | null;
+  policy: ColumnType<unknown, string, string>;
+  policy_digest: string;
+  state: string;
+  beacon_name: string | null;
+  beacon_value: string | null;
+  pool_hash: string | null;
+  pool_size: number | null;
+  pool_bytes: Int8 | null;
+  pool_strata: ColumnType<unknown, string | null, string | null>;
+  age_reference_date: string | null;
+  frozen_at: Timestamp | null;
+  seed: string | null;
+  result_hash: string | null;
+  result_summary: ColumnType<unknown, string | null, string | null>;
+  fairness: ColumnType<unknown, string | null, string | null>;
+  fairness_blocking: boolean | null;
+  executed_at: Timestamp | null;
+  override_reason: string | null;
+  manifest: ColumnType<unknown, string | null, string | null>;
+  manifest_jws: string | null;
+  published_at: Timestamp | null;
+  void_reason: string | null;
+  voided_from: string | null;
+  voided_at: Timestamp | null;
+  created_at: Timestamp;
+  created_by: string;
+  updated_at: Timestamp;
+}
+
+export interface DrawCommitmentTable {
+  draw_id: string;
+  witness_id: string;
+  commitment: string;
+  committed_at: Timestamp;
+}
+
+export interface DrawRevealTable {
+  draw_id: string;
+  witness_id: string;
+  secret: string;
+  revealed_at: Timestamp;
+}
+
+/** One piece of a canonical pool or result file, in `seq` order; append-only. */
+export interface DrawFileChunkTable {
+  draw_id: string;
+  seq: number;
+  bytes: Uint8Array;
+}
+
+/** A selected or waitlisted entry of an executed draw (the full result is in the result file). */
+export interface DrawResultTable {
+  draw_id: string;
+  registration_number: string;
+  outcome: string;
+  rank: number | null;
+  stratum: number;
+  waitlist_position: number | null;
+  order_id: string | null;
+  gender: string;
+  age: number;
+  sectors: string[];
+}
+
+/** A signed record of one dropout and its replacement from the waitlist; append-only. */
+export interface DrawPromotionTable {
+  draw_id: string;
+  seq: number;
+  dropped_registration_number: string;
+  reason: string;
+  promoted_registration_number: string | null;
+  record: ColumnType<unknown, string, never>;
+  jws: string;
+  recorded_at: Timestamp;
+  recorded_by: string;
+}
+
 export interface Database {
   divisions: DivisionTable;
   districts: DistrictTable;
@@ -311,6 +394,13 @@ export interface Database {
   demand_orders: DemandOrderTable;
   demand_order_versions: DemandOrderVersionTable;
   placements: PlacementTable;
+  draws: DrawTable;
+  draw_commitments: DrawCommitmentTable;
+  draw_reveals: DrawRevealTable;
+  draw_pool_chunks: DrawFileChunkTable;
+  draw_result_chunks: DrawFileChunkTable;
+  draw_results: DrawResultTable;
+  draw_promotions: DrawPromotionTable;
 }
 
 export type AuditEventRow = Selectable<AuditEventTable>;

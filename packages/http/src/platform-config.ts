@@ -47,6 +47,11 @@ export const platformEnvSchema = z.object({
    * Addresses of reverse proxies whose X-Forwarded-For is believed (comma-separated). Unset: the
    * client address is the socket's peer and X-Forwarded-For is ignored.
    */
+  /**
+   * The ministry's draw-manifest signing key: a private JWK file (Ed25519 or P-256, with a `kid`).
+   * Unset: a development key generated under DATA_DIR/keys/draw-signing.*.
+   */
+  DRAW_SIGNING_KEY_FILE: z.string().min(1).optional(),
   TRUSTED_PROXY: z
     .string()
     .transform((v) =>

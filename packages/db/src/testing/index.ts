@@ -6,6 +6,7 @@ import { adminQuery, withDatabase } from './admin.ts';
 
 export { adminQuery, withDatabase };
 export * from './demand.ts';
+export * from './draws.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
