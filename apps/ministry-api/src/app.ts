@@ -2,6 +2,10 @@ import { type ApiApp, type AppDeps, createApiApp } from '@g2g/http';
 import { registerReadWindows } from '@g2g/window-routes';
 import { registerListAuditEvents } from './routes/audit/list-audit-events.ts';
 import { registerVerifyAuditChain } from './routes/audit/verify-audit-chain.ts';
+import { registerFeeEntries } from './routes/fees/entries.ts';
+import { registerFeeFindingsAndReports } from './routes/fees/findings-reports.ts';
+import { registerFeePolicies } from './routes/fees/policies.ts';
+import { registerFeeReference } from './routes/fees/reference.ts';
 import { registerChangeSchemeRules } from './routes/schemes/change-scheme-rules.ts';
 import { registerCreateScheme } from './routes/schemes/create-scheme.ts';
 import { registerReadSchemes } from './routes/schemes/read-schemes.ts';
@@ -27,5 +31,9 @@ export function createApp(deps: MinistryApiDeps): ApiApp {
   registerAmendWindow(app, deps);
   registerListAuditEvents(app, deps);
   registerVerifyAuditChain(app, deps);
+  registerFeePolicies(app, deps);
+  registerFeeReference(app, deps);
+  registerFeeEntries(app, deps);
+  registerFeeFindingsAndReports(app, deps);
   return app;
 }

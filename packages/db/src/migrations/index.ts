@@ -7,6 +7,7 @@ import * as m0011 from './0011-registrations.ts';
 import * as m0012 from './0012-outbox.ts';
 import * as m0013 from './0013-status-check-throttle.ts';
 import * as m0020 from './0020-employer-demand.ts';
+import * as m0040 from './0040-fee-ledger.ts';
 
 /**
  * Every migration, listed explicitly (bundling must not lose one), in the order they apply.
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '0012-outbox': m0012,
   '0013-status-check-throttle': m0013,
   '0020-employer-demand': m0020,
+  '0040-fee-ledger': m0040,
 };
