@@ -1,6 +1,8 @@
 import { money } from '@g2g/domain';
+import { type CategoryRule, type CostCategory, costCategories } from '@g2g/fees';
 import { resolveSchedule } from '@g2g/registration';
 import { type Kysely, sql } from 'kysely';
+import { createPayee, createPolicyVersion, recordExchangeRate } from '../fee-reference.ts';
 import { geography } from '../geography.ts';
 import type { Database } from '../types.ts';
 import { createWindow, findWindow } from '../windows.ts';
@@ -71,4 +73,74 @@ export async function seedFeeWorkers(
       on conflict (registration_number) do update set status = excluded.status
     `.execute(db);
   }
+}
+
+const officerContext = () => ({
+  actor: { sub: 'officer-1', role: 'ministry_officer' as const },
+  at: new Date(),
+});
+const mayPay = { kind: 'worker_may_pay' as const, limit: null };
+
+/**
+ * The 2013 fee policy of the sample scheme (cap Tk 40,000 from 2013-01-01; registration charge at
+ * most Tk 50; recruitment, visa and work-permit levy employer-only), USD->BDT 78.50 and MYR->BDT
+ * 25.4567 from 2013-01-01, and payees MC-1 (licensed medical centre) and BOESL (government office).
+ */
+export async function seedFeePolicy(
+  db: Kysely<Database>,
+  options: { capTaka?: number } = {},
+): Promise<{ schemeId: string }> {
+  const { schemeId } = await seedFeeWindow(db);
+  const tk = (taka: number) => ({ amountMinor: BigInt(taka) * 100n, currency: 'BDT' as const });
+  await db.transaction().execute(async (trx) => {
+    await createPolicyVersion(
+      trx,
+      schemeId,
+      {
+        id: 'g2g-2013',
+        currency: 'BDT',
+        matchWindowDays: 14,
+        effectiveFrom: '2013-01-01',
+        effectiveTo: null,
+        cap: { kind: 'fixed', amount: tk(options.capTaka ?? 40_000) },
+        categories: {
+          ...(Object.fromEntries(costCategories.map((c) => [c, mayPay])) as Record<
+            CostCategory,
+            CategoryRule
+          >),
+          registration_service_charge: { kind: 'worker_may_pay', limit: tk(50) },
+          recruitment_service_charge: { kind: 'employer_only' },
+          visa: { kind: 'employer_only' },
+          work_permit_levy: { kind: 'employer_only' },
+        },
+      },
+      officerContext(),
+    );
+    for (const [base, rate] of [
+      ['USD', '78.50'],
+      ['MYR', '25.4567'],
+    ] as const) {
+      await recordExchangeRate(
+        trx,
+        { base, quote: 'BDT', rate, date: '2013-01-01', source: 'Bangladesh Bank' },
+        officerContext(),
+      );
+    }
+    await createPayee(
+      trx,
+      {
+        registryId: 'MC-1',
+        kind: 'medical_centre',
+        name: 'Gulshan Medical Centre',
+        licences: [{ number: 'GAMCA-77', validFrom: '2013-01-01', validTo: null }],
+      },
+      officerContext(),
+    );
+    await createPayee(
+      trx,
+      { registryId: 'BOESL', kind: 'government_office', name: 'BOESL', licences: [] },
+      officerContext(),
+    );
+  });
+  return { schemeId };
 }
