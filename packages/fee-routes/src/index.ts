@@ -1,5 +1,5 @@
 import type { NewFeePayment, PostingResult, StoredFinding } from '@g2g/db';
-import { currencies, type Money } from '@g2g/domain';
+import { currencies, isLocalDate, type Money } from '@g2g/domain';
 import {
   costCategories,
   entrySources,

@@ -28,7 +28,7 @@ import {
   problemResponses,
 } from '@g2g/http';
 import { z } from '@hono/zod-openapi';
-import { schemeIdParam } from './schema.ts';
+import { schemeIdQuery } from './schema.ts';
 
 const entryIdParam = z.object({
   entryId: z
@@ -79,7 +79,7 @@ export const listEntriesRoute = defineRoute({
   request: {
     query: z.object({
       registrationNumber: registrationNumberSchema.optional(),
-      schemeId: schemeIdParam.shape.schemeId.optional(),
+      schemeId: schemeIdQuery,
       cursor: cursorParam,
       limit: limitParam(1000, 100),
     }),

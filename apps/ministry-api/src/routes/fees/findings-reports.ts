@@ -1,11 +1,17 @@
 import { allow } from '@g2g/auth';
 import { buildFeeReport, type FeeReportKind, listFeeFindings } from '@g2g/db';
-import { findingSchema, findingView, moneyView, registrationNumberSchema } from '@g2g/fee-routes';
+import {
+  findingSchema,
+  findingView,
+  localDateSchema,
+  moneyView,
+  registrationNumberSchema,
+} from '@g2g/fee-routes';
 import { costDistributionCsv, districtReportCsv, employerReportCsv, payeeReportCsv } from '@g2g/fees';
 import { type ApiApp, type AppDeps, defineRoute, jsonContent, limitParam, problemResponses } from '@g2g/http';
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { plain, schemeIdParam } from './schema.ts';
+import { plain, schemeIdParam, schemeIdQuery } from './schema.ts';
 
 export const listFindingsRoute = defineRoute({
   method: 'get',
@@ -17,7 +23,7 @@ export const listFindingsRoute = defineRoute({
   access: allow('ministry_officer', 'auditor'),
   request: {
     query: z.object({
-      schemeId: schemeIdParam.shape.schemeId.optional(),
+      schemeId: schemeIdQuery,
       registrationNumber: registrationNumberSchema.optional(),
       open: z.enum(['true', 'false']).optional(),
       limit: limitParam(1000, 100),
@@ -34,11 +40,7 @@ const reportQuery = z.object({
     .enum(['json', 'csv'])
     .default('json')
     .openapi({ description: 'json (default) or csv (RFC 4180).' }),
-  asOf: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/)
-    .optional()
-    .openapi({ description: 'Report date (default today, UTC).' }),
+  asOf: localDateSchema.optional().openapi({ description: 'Report date (default today, UTC).' }),
 });
 
 const reports: Record<FeeReportKind, { summary: string; description: string }> = {

@@ -8,6 +8,7 @@ import {
   runIdempotent,
 } from '@g2g/db';
 import { currencies } from '@g2g/domain';
+import { localDateSchema } from '@g2g/fee-routes';
 import { type Payee, payeeKinds } from '@g2g/fees';
 import {
   type ApiApp,
@@ -23,7 +24,6 @@ import {
 import { z } from '@hono/zod-openapi';
 
 const IDENTIFIER = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 const rateBody = z
   .object({
@@ -33,7 +33,7 @@ const rateBody = z
       .string()
       .regex(/^\d{1,18}(\.\d{1,18})?$/, 'a plain decimal like "26.4500"')
       .openapi({ description: '1 base = rate quote, exact decimal text.' }),
-    date: z.string().regex(DATE),
+    date: localDateSchema,
     source: z.string().trim().min(1).max(500),
   })
   .openapi('NewExchangeRate', {
@@ -55,10 +55,8 @@ const rateSchema = z
 
 const licenceSchema = z.object({
   number: z.string().trim().min(1).max(100),
-  validFrom: z.string().regex(DATE),
-  validTo: z
-    .string()
-    .regex(DATE)
+  validFrom: localDateSchema,
+  validTo: localDateSchema
     .nullable()
     .default(null)
     .openapi({ description: 'The day after the last valid day; null: open-ended.' }),
@@ -115,8 +113,8 @@ export const listRatesRoute = defineRoute({
   request: {
     query: z.object({
       currency: z.enum(currencies).optional(),
-      from: z.string().regex(DATE).optional(),
-      to: z.string().regex(DATE).optional(),
+      from: localDateSchema.optional(),
+      to: localDateSchema.optional(),
     }),
   },
   responses: {

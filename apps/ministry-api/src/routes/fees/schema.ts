@@ -1,10 +1,10 @@
 import { currencies, SCHEME_ID } from '@g2g/domain';
+import { localDateSchema } from '@g2g/fee-routes';
 import { type CapRule, type CategoryRule, type CostCategory, costCategories } from '@g2g/fees';
 import { moneySchema } from '@g2g/http';
 import { z } from '@hono/zod-openapi';
 
 const IDENTIFIER = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 const capSchema = z
   .discriminatedUnion('kind', [
@@ -40,10 +40,8 @@ export const policyVersionBody = z
       .enum(currencies)
       .openapi({ description: 'The scheme currency (the same for every version).' }),
     matchWindowDays: z.number().int().min(0).max(366).default(14),
-    effectiveFrom: z.string().regex(DATE).openapi({ example: '2013-01-01' }),
-    effectiveTo: z
-      .string()
-      .regex(DATE)
+    effectiveFrom: localDateSchema.openapi({ example: '2013-01-01' }),
+    effectiveTo: localDateSchema
       .nullable()
       .default(null)
       .openapi({ description: 'First day it no longer applies; null: until the next version starts.' }),
@@ -104,3 +102,5 @@ export const schemeIdParam = z.object({
     .regex(SCHEME_ID)
     .openapi({ param: { name: 'schemeId', in: 'path' }, example: 'g2g-malaysia-2013' }),
 });
+
+export const schemeIdQuery = z.string().regex(SCHEME_ID).optional().openapi({ example: 'g2g-malaysia-2013' });
