@@ -132,7 +132,8 @@ export async function getFeeWorker(
 
 // ------------------------------------------------------------------------------ rows <-> the core
 
-function entryRow(e: PostedEntry, schemeId: string) {
+/** The row a posted entry becomes (exported for set-wise loaders; every entry row is built here). */
+export function feeEntryRow(e: PostedEntry, schemeId: string) {
   return {
     id: e.id,
     registration_number: e.registrationNumber,
@@ -185,6 +186,22 @@ export function entryOf(r: Selectable<FeeEntryTable>): PostedEntry {
   return r.kind === 'reversal'
     ? { ...fields, kind: 'reversal', reverses: r.reversal_of ?? '', reason: r.reason ?? '' }
     : { ...fields, kind: 'payment' };
+}
+
+/** The row a raised finding becomes. */
+export function feeFindingRow(f: Finding, schemeId: string) {
+  return {
+    id: f.id,
+    registration_number: f.registrationNumber,
+    scheme_id: schemeId,
+    key: f.key,
+    occurrence: f.occurrence,
+    kind: f.kind,
+    entry_id: 'entryId' in f ? f.entryId : null,
+    detail: feeJson(f),
+    raised_by: f.raisedBy,
+    raised_at: f.raisedAt,
+  };
 }
 
 export function findingOf(r: Selectable<FeeFindingTable>): Finding {
@@ -338,7 +355,7 @@ async function storeEvents(
     else resolved.push(e.resolution);
   }
   if (!entry) throw new Error('the fee core posted no entry');
-  await trx.insertInto('fee_entries').values(entryRow(entry, worker.schemeId)).execute();
+  await trx.insertInto('fee_entries').values(feeEntryRow(entry, worker.schemeId)).execute();
   if (resolved.length > 0) {
     await trx
       .insertInto('fee_finding_resolutions')
@@ -355,20 +372,7 @@ async function storeEvents(
   if (raised.length > 0) {
     await trx
       .insertInto('fee_findings')
-      .values(
-        raised.map((f) => ({
-          id: f.id,
-          registration_number: f.registrationNumber,
-          scheme_id: worker.schemeId,
-          key: f.key,
-          occurrence: f.occurrence,
-          kind: f.kind,
-          entry_id: 'entryId' in f ? f.entryId : null,
-          detail: feeJson(f),
-          raised_by: f.raisedBy,
-          raised_at: f.raisedAt,
-        })),
-      )
+      .values(raised.map((f) => feeFindingRow(f, worker.schemeId)))
       .execute();
     await enqueueMessages(
       trx,

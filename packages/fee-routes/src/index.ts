@@ -31,6 +31,7 @@ export const registrationNumberSchema = z
 export const localDateSchema = z
   .string()
   .regex(DATE, "a date 'YYYY-MM-DD'")
+  .refine(isLocalDate, 'a calendar date')
   .openapi({ example: '2013-06-10' });
 
 export const positiveMoneySchema = z
