@@ -33,7 +33,7 @@ import {
   postFeeEntry,
   sql,
 } from '@g2g/db';
-import { FEE_TEST_WINDOW_ID, seedFeePolicy } from '@g2g/db/testing';
+import { FEE_TEST_WINDOW_ID, seedFeePolicy } from '@g2g/db/testing/fees';
 import { adminQuery, withDatabase } from '@g2g/db/testing/admin';
 import { type CostCategory, emptyLedger, type FeeLedgerEvent, fold, type PayeeKind, post } from '@g2g/fees';
 import { machineInfo, percentile } from './machine.ts';
@@ -88,7 +88,7 @@ function entriesFor(i: number): NewFeeEntry[] {
     payee: { kind: 'registered', registryId },
     valueDate: day(month),
     receiptRef: `R-${i}-${category}`,
-    source: payer === 'employer' ? 'employer_declaration' : 'official_receipt',
+    source: 'official_receipt',
   });
   const list: NewFeeEntry[] = [
     e('registration_service_charge', tk(50), 'worker', 'BOESL', 1),
