@@ -33,8 +33,8 @@ import {
   postFeeEntry,
   sql,
 } from '@g2g/db';
-import { FEE_TEST_WINDOW_ID, seedFeePolicy } from '@g2g/db/testing/fees';
 import { adminQuery, withDatabase } from '@g2g/db/testing/admin';
+import { FEE_TEST_WINDOW_ID, seedFeePolicy } from '@g2g/db/testing/fees';
 import { type CostCategory, emptyLedger, type FeeLedgerEvent, fold, type PayeeKind, post } from '@g2g/fees';
 import { machineInfo, percentile } from './machine.ts';
 
