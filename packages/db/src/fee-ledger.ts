@@ -299,27 +299,7 @@ export async function postFeeEntry(
   ctx: FeeWriteContext,
 ): Promise<PostingResult> {
   await lockFeeWorker(trx, input.registrationNumber);
-  const worker = await getFeeWorker(trx, input.registrationNumber, ctx);
-  const policy = await loadFeePolicy(trx, worker.schemeId);
-  if (!policy) {
-    throw new AppError('rule-violated', `Scheme ${worker.schemeId} has no fee policy yet.`, {
-      extensions: { reason: 'policy-missing' },
-    });
-  }
-  const state = await loadLedgerState(trx, worker.registrationNumber);
-  const recordedBy: Actor = { sub: ctx.actor.sub, role: ctx.actor.role };
-  const id = input.id ?? randomUUID();
-  const entryInput =
-    input.kind === 'payment'
-      ? ({ ...input, kind: 'payment', id, recordedBy } satisfies PaymentInput)
-      : ({ ...input, kind: 'reversal', id, recordedBy } satisfies ReversalInput);
-  const dates = datesNeeded(state, input.kind === 'payment' ? input.valueDate : undefined);
-  const rates = await loadRatesOn(trx, dates);
-  const payeeIds =
-    input.kind === 'payment' && input.payee?.kind === 'registered' ? [input.payee.registryId] : [];
-  const payees = await loadPayees(trx, payeeIds);
-  const capContext = { policy, rates, monthlyContractWage: worker.monthlyContractWage };
-  const events = post(state, entryInput, { ...capContext, payees, recordedAt: ctx.at.toISOString() });
+  const { worker, state, events, capContext } = await decideFeeEntry(trx, input, ctx);
   const result = await storeEvents(trx, worker, events, ctx);
   const next = fold(state, events);
   return {
@@ -327,6 +307,44 @@ export async function postFeeEntry(
     schemeId: worker.schemeId,
     position: positionOf(next, { ...capContext, asOf: ctx.at.toISOString().slice(0, 10) }),
   };
+}
+
+/**
+ * Runs every check a posting would (the worker, the policy, rates, payee, and the fee core's rules)
+ * without writing: a worker report is checked this way before its one-time code is sent, so that a
+ * confirmed code is not refused for something the worker could have been told at once.
+ */
+export async function checkFeeEntry(
+  db: Executor,
+  input: NewFeeEntry,
+  ctx: FeeWriteContext,
+): Promise<FeeWorker> {
+  return (await decideFeeEntry(db, input, ctx)).worker;
+}
+
+async function decideFeeEntry(db: Executor, input: NewFeeEntry, ctx: FeeWriteContext) {
+  const worker = await getFeeWorker(db, input.registrationNumber, ctx);
+  const policy = await loadFeePolicy(db, worker.schemeId);
+  if (!policy) {
+    throw new AppError('rule-violated', `Scheme ${worker.schemeId} has no fee policy yet.`, {
+      extensions: { reason: 'policy-missing' },
+    });
+  }
+  const state = await loadLedgerState(db, worker.registrationNumber);
+  const recordedBy: Actor = { sub: ctx.actor.sub, role: ctx.actor.role };
+  const id = input.id ?? randomUUID();
+  const entryInput =
+    input.kind === 'payment'
+      ? ({ ...input, kind: 'payment', id, recordedBy } satisfies PaymentInput)
+      : ({ ...input, kind: 'reversal', id, recordedBy } satisfies ReversalInput);
+  const dates = datesNeeded(state, input.kind === 'payment' ? input.valueDate : undefined);
+  const rates = await loadRatesOn(db, dates);
+  const payeeIds =
+    input.kind === 'payment' && input.payee?.kind === 'registered' ? [input.payee.registryId] : [];
+  const payees = await loadPayees(db, payeeIds);
+  const capContext = { policy, rates, monthlyContractWage: worker.monthlyContractWage };
+  const events = post(state, entryInput, { ...capContext, payees, recordedAt: ctx.at.toISOString() });
+  return { worker, state, events, capContext };
 }
 
 /** The value dates whose rates a posting may need: the new entry's and the latest already counted. */

@@ -2,7 +2,7 @@ import { AppError } from '@g2g/domain';
 import type { Transaction } from 'kysely';
 import { recordAuditEvent } from './audit.ts';
 import { feeJson, reviveFeeJson } from './fee-json.ts';
-import { type NewFeePayment, type PostingResult, postFeeEntry } from './fee-ledger.ts';
+import { checkFeeEntry, type NewFeePayment, type PostingResult, postFeeEntry } from './fee-ledger.ts';
 import { enqueueMessage } from './outbox.ts';
 import type { AuditContext } from './schemes.ts';
 import type { Database } from './types.ts';
@@ -34,6 +34,8 @@ export async function createWorkerReport(
   ctx: AuditContext,
 ): Promise<PendingWorkerReport> {
   const expiresAt = new Date(ctx.at.getTime() + WORKER_REPORT_CODE_TTL_MS);
+  // Everything but the code is checked now: an unknown payee or a date without a rate is said at once.
+  await checkFeeEntry(trx, { ...input.report, kind: 'payment', id: input.id }, ctx);
   await trx
     .insertInto('fee_worker_reports')
     .values({

@@ -156,6 +156,21 @@ describe('worker fee reports (self-service, one-time code)', () => {
       (await call(app, 'POST', '/v1/fee-reports', { body: report(registrationNumberFromSerial(99999)) }))
         .status,
     ).toBe(404);
+    const { rows: sms } = await sql<{ n: number }>`select count(*)::int as n from outbox_messages`.execute(
+      ctx.db,
+    );
+    const payee = await call(app, 'POST', '/v1/fee-reports', {
+      body: report(W1, { payee: { kind: 'registered', registryId: 'NO-SUCH-PAYEE' } }),
+    });
+    expect(payee.status).toBe(404);
+    const early = await call(app, 'POST', '/v1/fee-reports', {
+      body: report(W1, { valueDate: '2012-05-02' }),
+    });
+    expect(early.status).toBe(422);
+    const { rows: smsAfter } = await sql<{
+      n: number;
+    }>`select count(*)::int as n from outbox_messages`.execute(ctx.db);
+    expect(smsAfter[0]!.n).toBe(sms[0]!.n);
     const waitlisted = await call(app, 'POST', '/v1/fee-reports', { body: report(WAITLISTED) });
     expect(waitlisted.status).toBe(422);
     const unknown = await call(app, 'POST', '/v1/fee-reports/confirmation', {
