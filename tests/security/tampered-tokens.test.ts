@@ -23,6 +23,7 @@ const pathValues: Record<string, string> = {
   demandId: randomUUID(),
   placementId: randomUUID(),
   version: '1',
+  drawId: 'tampered-draw',
 };
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
