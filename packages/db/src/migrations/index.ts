@@ -9,6 +9,7 @@ import * as m0013 from './0013-status-check-throttle.ts';
 import * as m0020 from './0020-employer-demand.ts';
 import * as m0030 from './0030-draws.ts';
 import * as m0031 from './0031-registration-status-hot.ts';
+import * as m0032 from './0032-draw-file-compression.ts';
 
 /**
  * Every migration, listed explicitly (bundling must not lose one), in the order they apply.
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '0020-employer-demand': m0020,
   '0030-draws': m0030,
   '0031-registration-status-hot': m0031,
+  '0032-draw-file-compression': m0032,
 };
