@@ -82,6 +82,85 @@ export interface ApprovedOrder {
   readonly gender: string;
   readonly workersRequested: number;
   readonly workersApproved: number;
+  readonly ageRange: { readonly min: number; readonly max: number };
+}
+
+/** A published draw as the demo saw it, checked by the verifier from its public files. */
+export interface PublishedDraw {
+  readonly id: string;
+  readonly name: string;
+  readonly sourceDrawId: string | null;
+  readonly policy: unknown;
+  readonly poolHash: string;
+  readonly poolSize: number;
+  readonly seed: string;
+  readonly resultHash: string;
+  readonly counts: { readonly selected: number; readonly waitlisted: number; readonly notSelected: number };
+  readonly fairness: {
+    readonly blocking: boolean;
+    readonly overrideReason: string | null;
+    readonly tests: ReadonlyArray<{ dimension: string; cells: number; statistic: number; pValue: number }>;
+  };
+  readonly witnesses: readonly string[];
+  /** Paths on the ministry API (public, unauthenticated). */
+  readonly links: {
+    readonly self: string;
+    readonly manifest: string;
+    readonly pool: string;
+    readonly results: string;
+  };
+  readonly verified: { readonly ok: boolean; readonly resultLines: number; readonly seconds: number };
+}
+
+/** One line of a published result file (docs/lottery-spec.md section 7). */
+export interface DrawRow {
+  readonly registrationNumber: string;
+  readonly outcome: 'selected' | 'waitlisted' | 'not-selected';
+  readonly rank: number | null;
+  readonly stratum: number;
+  readonly waitlistPosition: number | null;
+  readonly order: string | null;
+}
+
+export interface DrawsState {
+  /** Stage 1: union-quota shortlist from the window. */
+  readonly shortlist: PublishedDraw;
+  /** Stage 2: medical call-up from the shortlist, allocated to the approved orders. */
+  readonly medical: PublishedDraw;
+  /** Stage 2's result rows (selected and waitlisted only). */
+  readonly medicalRows: readonly DrawRow[];
+  /** Selections per district: registered, shortlisted (stage 1), called for medical checks (stage 2). */
+  readonly byDistrict: ReadonlyArray<{
+    id: number;
+    name: string;
+    registered: number;
+    shortlisted: number;
+    medical: number;
+  }>;
+}
+
+export interface PromotionsState {
+  readonly drawId: string;
+  readonly records: ReadonlyArray<{
+    readonly seq: number;
+    readonly dropped: string;
+    readonly reason: string;
+    readonly orderId: string | null;
+    readonly promoted: string | null;
+    readonly waitlistPosition: number | null;
+  }>;
+  /** The workers selected once the dropouts are replaced: stage 2's selected, less dropouts, plus promotions. */
+  readonly selected: ReadonlyArray<{ readonly registrationNumber: string; readonly order: string | null }>;
+  /** Per order, as `GET /v1/demands/{id}/fill` reported it after the dropouts. */
+  readonly fill: ReadonlyArray<{
+    readonly orderId: string;
+    readonly workersApproved: number;
+    readonly allocated: number;
+    readonly active: number;
+    readonly openVacancies: number;
+    readonly medicalFailed: number;
+    readonly droppedOut: number;
+  }>;
 }
 
 export interface DemoState {
@@ -105,8 +184,8 @@ export interface DemoState {
   };
   // Extension points: the draw step (issue 5) sets `draws` (published draws, selections by district),
   // the dropout step `promotions`, the fee step (issue 6) `fees` (cost per worker against the cap).
-  draws?: unknown;
-  promotions?: unknown;
+  draws?: DrawsState;
+  promotions?: PromotionsState;
   fees?: unknown;
   /** Free-form figures for the summary line (key: label). */
   readonly summary: Map<string, string>;
