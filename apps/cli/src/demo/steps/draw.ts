@@ -160,21 +160,27 @@ const fits = (e: PoolEntry, o: ApprovedOrder) =>
 
 /**
  * Stage 2's size: enough of the shortlist called for medical checks that every sector's approved
- * vacancies can be filled by the workers who fit its orders, with a fifth more for those who will
- * fail or withdraw. Worked out from the public stage-1 files before the draft, so before any
- * commitment (the policy is fixed before the seed exists).
+ * vacancies can be filled, counting for each sector only the workers for whom it is the first sector,
+ * in their own preference order, with an order they fit (the allocation walk gives a worker their
+ * first fitting sector while it has room, so this errs on the side of calling more), plus a tenth for
+ * those who will fail or withdraw. Worked out from the public stage-1 files before the draft, so
+ * before any commitment (the policy is fixed before the seed exists).
  */
 function medicalTotal(shortlist: readonly PoolEntry[], orders: readonly ApprovedOrder[]): number {
-  let total = 0;
-  for (const sector of new Set(orders.map((o) => o.sector))) {
-    const inSector = orders.filter((o) => o.sector === sector);
-    const vacancies = inSector.reduce((s, o) => s + o.workersApproved, 0);
-    const fitting = shortlist.filter((e) => inSector.some((o) => fits(e, o))).length;
-    const share = fitting / Math.max(1, shortlist.length);
-    total = Math.max(total, share > 0 ? Math.ceil((vacancies / share) * 1.2) : 0);
+  const firstSector = new Map<string, number>();
+  for (const e of shortlist) {
+    const sector = e.sectors.find((s) => orders.some((o) => o.sector === s && fits(e, o)));
+    if (sector) firstSector.set(sector, (firstSector.get(sector) ?? 0) + 1);
   }
   const vacancies = orders.reduce((s, o) => s + o.workersApproved, 0);
-  return Math.min(shortlist.length, Math.max(total, vacancies));
+  let total = vacancies;
+  for (const sector of new Set(orders.map((o) => o.sector))) {
+    const inSector = orders.filter((o) => o.sector === sector).reduce((s, o) => s + o.workersApproved, 0);
+    const share = (firstSector.get(sector) ?? 0) / Math.max(1, shortlist.length);
+    if (share > 0) total = Math.max(total, Math.ceil((inSector / share) * 1.1));
+  }
+  // Leave at least a fifth of the shortlist uncalled: the order waitlists are drawn from it.
+  return Math.min(Math.max(Math.floor(shortlist.length * 0.8), vacancies), total);
 }
 
 const p = (value: number) => (value < 0.0001 ? value.toExponential(1) : value.toFixed(4));
@@ -321,7 +327,7 @@ export const drawStep: DemoStep = {
         '',
         ...drawMarkdown(medical, 'Stage 2'),
         '',
-        `The pool is the stage-1 shortlist. ${medicalPolicy.total.toLocaleString('en')} are called for medical checks (enough that the workers who fit each sector's orders, by sector, gender and age, cover its vacancies with a fifth to spare; worked out from the public stage-1 files before the draft). By rank, each takes the first approved order, in their own sector preference, that they fit and that has a vacancy; ${allocatedTotal.toLocaleString('en')} of ${vacancies.toLocaleString('en')} vacancies were allocated, and a waitlist of up to ${medicalPolicy.waitlist.length} per order was drawn from those not called. Allocations became placements on the orders (\`GET /v1/demands/{id}/fill\`).`,
+        `The pool is the stage-1 shortlist. ${medicalPolicy.total.toLocaleString('en')} are called for medical checks (enough that, in every sector, the workers for whom it is the first sector they fit an order in, by sector preference, gender and age, cover its vacancies with a tenth to spare, leaving at least a fifth of the shortlist for the waitlists; worked out from the public stage-1 files before the draft). By rank, each takes the first approved order, in their own sector preference, that they fit and that has a vacancy; ${allocatedTotal.toLocaleString('en')} of ${vacancies.toLocaleString('en')} vacancies were allocated, and a waitlist of up to ${medicalPolicy.waitlist.length} per order was drawn from those not called. Allocations became placements on the orders (\`GET /v1/demands/{id}/fill\`).`,
         '',
         '| Order | Sector | Gender | Vacancies | Allocated | Waitlisted |',
         '| --- | --- | --- | --- | --- | --- |',
