@@ -6,7 +6,13 @@ import { call, createTestContext, type TestContext } from '@g2g/http/testing';
 import { seedSchemeAndWindow } from '@g2g/registration-api/fixtures';
 import { registrationFor, TEST_WINDOW_ID } from '@g2g/registration-api/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appFactories, concretePath, type DeclaredOperation, declaredOperations } from './routes.ts';
+import {
+  appFactories,
+  concretePath,
+  type DeclaredOperation,
+  declaredOperations,
+  feePathValues,
+} from './routes.ts';
 
 // Every route of every app x every kind of caller -> allowed or refused, derived from each route's
 // own `access` declaration (published as x-access). A new route joins the matrix by existing; if it
@@ -17,6 +23,7 @@ const pathValues: Record<string, string> = {
   employerId: 'emp-matrix-a',
   version: '1',
   drawId: 'matrix-draw',
+  ...feePathValues,
 };
 
 /**

@@ -63,3 +63,9 @@ export function concretePath(template: string, values: Record<string, string>): 
     return encodeURIComponent(value);
   });
 }
+
+/** Path values for the fee-ledger routes (issue 6): ids that need not exist (a 404 is "allowed"). */
+export const feePathValues: Record<string, string> = {
+  payeeId: 'matrix-payee',
+  entryId: 'matrix-entry',
+};

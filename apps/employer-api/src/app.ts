@@ -8,6 +8,7 @@ import { registerChangeEmployerStatus } from './routes/employers/change-employer
 import { registerCreateEmployer } from './routes/employers/create-employer.ts';
 import { registerReadEmployers } from './routes/employers/read-employers.ts';
 import { registerUpdateEmployer } from './routes/employers/update-employer.ts';
+import { registerFeeDeclarations } from './routes/fees/fee-declarations.ts';
 import { registerReadFill } from './routes/placements/read-fill.ts';
 import { registerRecordStage } from './routes/placements/record-stage.ts';
 import { registerDemandSummary } from './routes/summary/demand-summary.ts';
@@ -35,5 +36,6 @@ export function createApp(deps: EmployerApiDeps): ApiApp {
   registerReadFill(app, deps);
   registerRecordStage(app, deps);
   registerDemandSummary(app, deps);
+  registerFeeDeclarations(app, deps);
   return app;
 }

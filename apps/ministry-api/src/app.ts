@@ -5,6 +5,10 @@ import { registerListAuditEvents } from './routes/audit/list-audit-events.ts';
 import { registerVerifyAuditChain } from './routes/audit/verify-audit-chain.ts';
 import { registerDrawCeremony } from './routes/draws/ceremony.ts';
 import { registerDrawReads } from './routes/draws/public.ts';
+import { registerFeeEntries } from './routes/fees/entries.ts';
+import { registerFeeFindingsAndReports } from './routes/fees/findings-reports.ts';
+import { registerFeePolicies } from './routes/fees/policies.ts';
+import { registerFeeReference } from './routes/fees/reference.ts';
 import { registerChangeSchemeRules } from './routes/schemes/change-scheme-rules.ts';
 import { registerCreateScheme } from './routes/schemes/create-scheme.ts';
 import { registerReadSchemes } from './routes/schemes/read-schemes.ts';
@@ -36,6 +40,10 @@ export function createApp(deps: MinistryApiDeps): ApiApp {
   const drawDeps = { ...deps, drawKeys: deps.drawKeys ?? ephemeralDrawKeys() };
   registerDrawCeremony(app, drawDeps);
   registerDrawReads(app, drawDeps);
+  registerFeePolicies(app, deps);
+  registerFeeReference(app, deps);
+  registerFeeEntries(app, deps);
+  registerFeeFindingsAndReports(app, deps);
   return app;
 }
 

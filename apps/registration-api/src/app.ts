@@ -2,6 +2,7 @@ import { type ApiApp, type AppDeps, createApiApp, type Runtime } from '@g2g/http
 import { registerReadWindows } from '@g2g/window-routes';
 import { type RegistrationApiDeps, registrationState } from './deps.ts';
 import { registerListCentres } from './routes/centres/list-centres.ts';
+import { registerFeeReports } from './routes/fee-reports/report-fee.ts';
 import { registerNumberReservations } from './routes/number-reservations/reserve-numbers.ts';
 import { registerSyncBatch } from './routes/registration-batches/sync-batch.ts';
 import { registerChangeRegistration } from './routes/registrations/change-registration.ts';
@@ -32,6 +33,7 @@ export function createApp(deps: RegistrationApiDeps): ApiApp {
   registerNumberReservations(app, state);
   registerCheckStatus(app, state);
   registerGetStats(app, state);
+  registerFeeReports(app, state);
   return app;
 }
 

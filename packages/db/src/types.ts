@@ -401,7 +401,120 @@ export interface Database {
   draw_result_chunks: DrawFileChunkTable;
   draw_results: DrawResultTable;
   draw_promotions: DrawPromotionTable;
+  fee_policy_versions: FeePolicyVersionTable;
+  fee_exchange_rates: FeeExchangeRateTable;
+  fee_payees: FeePayeeTable;
+  fee_payee_licences: FeePayeeLicenceTable;
+  fee_entries: FeeEntryTable;
+  fee_findings: FeeFindingTable;
+  fee_finding_resolutions: FeeFindingResolutionTable;
+  fee_worker_reports: FeeWorkerReportTable;
 }
 
 export type AuditEventRow = Selectable<AuditEventTable>;
 export type NewAuditEvent = Insertable<AuditEventTable>;
+
+// Fee-cap tracking (migration 0040).
+export interface FeePolicyVersionTable {
+  id: string;
+  scheme_id: string;
+  currency: string;
+  match_window_days: number;
+  /** date: 'YYYY-MM-DD' */
+  effective_from: string;
+  effective_to: string | null;
+  cap: ColumnType<unknown, string, never>;
+  categories: ColumnType<unknown, string, never>;
+  recorded_at: Timestamp;
+  recorded_by: string;
+}
+
+export interface FeeExchangeRateTable {
+  id: GeneratedInt8;
+  base: string;
+  quote: string;
+  /** Exact decimal text. */
+  rate: string;
+  date: string;
+  source: string;
+  recorded_at: Timestamp;
+  recorded_by: string;
+}
+
+export interface FeePayeeTable {
+  registry_id: string;
+  kind: string;
+  name: string;
+  recorded_at: Timestamp;
+  recorded_by: string;
+}
+
+export interface FeePayeeLicenceTable {
+  registry_id: string;
+  number: string;
+  valid_from: string;
+  valid_to: string | null;
+  recorded_at: Timestamp;
+  recorded_by: string;
+}
+
+/** One posted fee entry (payment or reversal); append-only. */
+export interface FeeEntryTable {
+  seq: GeneratedInt8;
+  id: string;
+  registration_number: string;
+  scheme_id: string;
+  kind: string;
+  reversal_of: string | null;
+  reason: string | null;
+  category: string;
+  amount_minor: Int8;
+  currency: string;
+  payer: string;
+  payee_registry_id: string | null;
+  payee_name: string | null;
+  value_date: string;
+  receipt_ref: string | null;
+  source: string;
+  recorded_by_sub: string;
+  recorded_by_role: string;
+  recorded_at: Timestamp;
+  scheme_amount_minor: Int8;
+  scheme_currency: string;
+  rate: ColumnType<unknown, string | null, never>;
+  policy_version_id: string;
+  payee_check: ColumnType<unknown, string, never>;
+}
+
+export interface FeeFindingTable {
+  id: string;
+  registration_number: string;
+  scheme_id: string;
+  key: string;
+  occurrence: number;
+  kind: string;
+  entry_id: string | null;
+  detail: ColumnType<unknown, string, never>;
+  raised_by: string;
+  raised_at: Timestamp;
+}
+
+export interface FeeFindingResolutionTable {
+  finding_id: string;
+  registration_number: string;
+  resolved_by: string;
+  resolved_at: Timestamp;
+}
+
+export interface FeeWorkerReportTable {
+  id: string;
+  registration_number: string;
+  report: ColumnType<unknown, string, never>;
+  code_hash: string;
+  status: Generated<string>;
+  attempts: Generated<number>;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  confirmed_at: Timestamp | null;
+  entry_id: string | null;
+}

@@ -54,3 +54,4 @@ export async function createTestDatabase(options: { poolSize?: number } = {}): P
     },
   };
 }
+export * from './fees.ts';
