@@ -29,8 +29,8 @@ const run = promisify(execFile);
 // PostgreSQL (TEST_DATABASE_URL) each app runs in its own process against one database.
 //
 // The draw and dropout steps are checked through the public draw files (and verify-draw in a
-// process of its own) and the employer API's fill; a step still pending in `demoSteps` has an
-// `it.todo` in its place.
+// process of its own) and the employer API's fill; the fee step through the fee ledger's positions,
+// findings and reports, and the employer's own view of its workers' entries.
 
 const REGISTRANTS = 200;
 let database: TestDatabase | undefined;
@@ -294,7 +294,93 @@ describe('the scheme end to end, across the three apps over HTTP', () => {
     expect(selected).toHaveLength(selectedNow);
   });
 
-  it.todo('fees: fees recorded against the cap; over-cap and unlicensed-payee findings appear');
+  it('fees: fees recorded against the cap; over-cap and unlicensed-payee findings appear', async () => {
+    await runStep(ctx, step('fees'));
+    const fees = ctx.state.fees!;
+    const selected = ctx.state.promotions!.selected.map((s) => s.registrationNumber).sort();
+    // Every selected worker has a ledger, and only they do.
+    expect(fees.workers.map((w) => w.registrationNumber).sort()).toEqual(selected);
+    const ministry = client(api.ministry);
+    const officer = await env.token('ministry_officer');
+    const auditor = await env.token('auditor');
+    const over = fees.workers.filter((w) => w.status === 'over_cap');
+    expect(over.length).toBeGreaterThanOrEqual(2);
+    for (const w of over) {
+      const position = await ministry.get<{
+        status: string;
+        paidByWorker: { amountMinor: number };
+        cap: { amountMinor: number; currency: string };
+        openFindings: { kind: string }[];
+      }>(`/v1/fee-workers/${w.registrationNumber}`, { token: auditor });
+      expect(position.body.status).toBe('over_cap');
+      expect(position.body.paidByWorker.amountMinor).toBe(w.paidMinor);
+      expect(position.body.paidByWorker.amountMinor).toBeGreaterThan(4_000_000);
+      expect(position.body.cap).toMatchObject({ amountMinor: 4_000_000, currency: 'BDT' });
+      expect(position.body.openFindings.map((f) => f.kind)).toContain('over_cap');
+    }
+    const findings = (
+      await ministry.get<{ items: { kind: string; registrationNumber: string }[] }>(
+        `/v1/fee-findings?schemeId=${ctx.state.schemeId}&open=true&limit=1000`,
+        { token: auditor },
+      )
+    ).body.items;
+    expect(findings.filter((f) => f.kind === 'over_cap')).toHaveLength(over.length);
+    expect(findings.filter((f) => f.kind === 'unlicensed_payee')).toHaveLength(1);
+    expect(findings.filter((f) => f.kind === 'employer_only_cost_paid_by_worker')).toHaveLength(1);
+    // The unlicensed broker is a payee of its own in the report, with its finding.
+    const byPayee = (
+      await ministry.get<{ report: { payeeKind: string; openFindings: number }[] }>(
+        `/v1/fee-reports/${ctx.state.schemeId}/by-payee`,
+        { token: auditor },
+      )
+    ).body.report;
+    expect(byPayee.find((p) => p.payeeKind === 'unlicensed_individual')?.openFindings).toBe(1);
+    // The employer sees its own workers' entries, among them its declaration; nobody else's.
+    const declaration = fees.declaration!;
+    const employerToken = await env.token('employer', { employer: declaration.employerId });
+    const seen = await client(api.employer).all<{ id: string; registrationNumber: string; source: string }>(
+      '/v1/fee-entries?limit=1000',
+      { token: employerToken },
+    );
+    expect(seen.map((e) => e.id)).toContain(declaration.entryId);
+    const own = new Set(
+      ctx.state
+        .promotions!.selected.filter(
+          (s) =>
+            ctx.state.demand!.orders.find((o) => o.id === s.order)?.employerId === declaration.employerId,
+        )
+        .map((s) => s.registrationNumber),
+    );
+    expect(seen.every((e) => own.has(e.registrationNumber))).toBe(true);
+    // A registrant who was not selected cannot be charged: refused, nothing written.
+    const notSelected = ctx.state.registration!.registered.find(
+      (r) =>
+        !selected.includes(r.registrationNumber) &&
+        !ctx.state.promotions!.records.some((p) => p.dropped === r.registrationNumber),
+    )!;
+    const refused = await ministry.post<{ code: string }>(
+      '/v1/fee-entries',
+      {
+        registrationNumber: notSelected.registrationNumber,
+        category: 'passport',
+        amount: { amountMinor: 345_000, currency: 'BDT' },
+        payer: 'worker',
+        payee: { kind: 'unlicensed_individual', name: 'Anyone' },
+        valueDate: new Date().toISOString().slice(0, 10),
+        receiptRef: null,
+      },
+      { token: officer, accept: [422] },
+    );
+    expect(refused.body.code).toBe('rule-violated');
+    const none = await ministry.get<{ items: unknown[] }>(
+      `/v1/fee-entries?registrationNumber=${notSelected.registrationNumber}`,
+      { token: auditor },
+    );
+    expect(none.body.items).toHaveLength(0);
+    // The worker's own report waits for its one-time code (sent by SMS; the demo cannot read it).
+    expect(fees.workerReport?.sentTo).toMatch(/\*/);
+    expect(ctx.state.charts.has('cost-vs-cap')).toBe(true);
+  }, 120_000);
 
   it('audit: every change is in the hash-chained audit log, which verifies', async () => {
     await runStep(ctx, step('audit'));

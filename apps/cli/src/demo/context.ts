@@ -163,6 +163,40 @@ export interface PromotionsState {
   }>;
 }
 
+export interface FeesState {
+  readonly policyVersionId: string;
+  /** The cap, in the scheme currency's minor unit (BDT poisha). */
+  readonly capMinor: number;
+  readonly entries: number;
+  /** Seconds the officers' receipts took to post. */
+  readonly seconds: number;
+  /** What each selected worker paid (scheme currency, minor units), lowest first, as the ledger reported it. */
+  readonly workers: ReadonlyArray<{
+    readonly registrationNumber: string;
+    readonly paidMinor: number;
+    readonly status: 'within_cap' | 'near_cap' | 'over_cap';
+  }>;
+  readonly findings: ReadonlyArray<{
+    readonly kind: string;
+    readonly registrationNumber: string;
+    readonly summary: string;
+  }>;
+  readonly declaration: {
+    readonly employerId: string;
+    readonly registrationNumber: string;
+    readonly entryId: string;
+    readonly paidByWorkerAfter: number;
+  } | null;
+  /** A worker's own report, started with number and date of birth; unconfirmed (the code is in the SMS outbox). */
+  readonly workerReport: {
+    readonly registrationNumber: string;
+    readonly sentTo: string;
+    readonly expiresAt: string;
+  } | null;
+  readonly distribution: unknown;
+  readonly byPayee: unknown;
+}
+
 export interface DemoState {
   centres?: readonly Centre[];
   schemeId?: string;
@@ -186,7 +220,7 @@ export interface DemoState {
   // the dropout step `promotions`, the fee step (issue 6) `fees` (cost per worker against the cap).
   draws?: DrawsState;
   promotions?: PromotionsState;
-  fees?: unknown;
+  fees?: FeesState;
   /** Free-form figures for the summary line (key: label). */
   readonly summary: Map<string, string>;
   readonly sections: ReportSection[];
