@@ -196,7 +196,7 @@ function drawMarkdown(d: PublishedDraw, stage: string): string[] {
     `| Seed | \`${d.seed}\` |`,
     `| Result | ${d.counts.selected.toLocaleString('en')} selected, ${d.counts.waitlisted.toLocaleString('en')} waitlisted, ${d.counts.notSelected.toLocaleString('en')} not selected; hash \`${d.resultHash}\` |`,
     `| Fairness | ${d.fairness.blocking ? `**blocking**, published with the override "${d.fairness.overrideReason}"` : 'not blocking'}: ${d.fairness.tests.map((t) => `${t.dimension} p = ${p(t.pValue)} (${t.cells} cells)`).join('; ')} |`,
-    `| Public files | [manifest](${d.links.manifest}), [pool](${d.links.pool}), [results](${d.links.results}) on the ministry API |`,
+    `| Public files (ministry API, no token) | manifest \`${d.links.manifest}\`, pool \`${d.links.pool}\`, results \`${d.links.results}\`, keys \`/.well-known/jwks.json\` |`,
     `| Verifier | \`pnpm verify-draw --draw-url <ministry-api>${d.links.self}\`: **verifies** (signature, commitments, pool hash, seed, ${d.verified.resultLines.toLocaleString('en')} result lines) in ${d.verified.seconds.toFixed(1)} s |`,
   ];
 }
