@@ -158,7 +158,8 @@ async function main() {
           process.execPath,
           ['--import', 'tsx', 'apps/cli/src/verify-draw.ts', '--draw-url', `${base}/v1/draws/${DRAW_ID}`],
           { cwd: root, maxBuffer: 1 << 24 },
-        ).then(({ stdout }) => {
+        ).then(({ stdout, stderr }) => {
+          log(stderr.trim());
           if (!stdout.startsWith('OK:')) throw new Error(`verify-draw: ${stdout}`);
           log(stdout.trim());
         }),

@@ -11,7 +11,7 @@ import {
   concretePath,
   type DeclaredOperation,
   declaredOperations,
-  feePathValues,
+  placeholderPathValues,
 } from './routes.ts';
 
 // Every route of every app x every kind of caller -> allowed or refused, derived from each route's
@@ -22,8 +22,7 @@ const pathValues: Record<string, string> = {
   schemeId: 'matrix-scheme',
   employerId: 'emp-matrix-a',
   version: '1',
-  drawId: 'matrix-draw',
-  ...feePathValues,
+  ...placeholderPathValues,
 };
 
 /**

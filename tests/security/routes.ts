@@ -64,8 +64,12 @@ export function concretePath(template: string, values: Record<string, string>): 
   });
 }
 
-/** Path values for the fee-ledger routes (issue 6): ids that need not exist (a 404 is "allowed"). */
-export const feePathValues: Record<string, string> = {
+/**
+ * Path values for routes whose ids need not exist for an access test (a 404 is "allowed"): the draw
+ * and fee-ledger routes. Every test that walks all routes spreads these into its own values.
+ */
+export const placeholderPathValues: Record<string, string> = {
+  drawId: 'matrix-draw',
   payeeId: 'matrix-payee',
   entryId: 'matrix-entry',
 };

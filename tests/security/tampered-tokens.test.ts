@@ -6,7 +6,13 @@ import { call, createTestContext, TEST_AUDIENCE, TEST_ISSUER, type TestContext }
 import { registrationNumberFromSerial } from '@g2g/registration';
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appFactories, concretePath, type DeclaredOperation, declaredOperations } from './routes.ts';
+import {
+  appFactories,
+  concretePath,
+  type DeclaredOperation,
+  declaredOperations,
+  placeholderPathValues,
+} from './routes.ts';
 
 // Tampered and forged bearer tokens, against every protected route of every app. The authorisation
 // matrix (authz-matrix.test.ts) already refuses a missing, an expired and a wrong-audience token on
@@ -23,6 +29,7 @@ const pathValues: Record<string, string> = {
   demandId: randomUUID(),
   placementId: randomUUID(),
   version: '1',
+  ...placeholderPathValues,
 };
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');

@@ -53,4 +53,15 @@ describe('migrations', () => {
       .executeTakeFirst();
     expect(dhaka?.name_bn).toBe('ঢাকা');
   });
+  it('leave a registration status change free to be a HOT update (no index refers to status; pages have room)', async () => {
+    const { rows: indexes } = await sql<{ def: string }>`
+      select pg_get_indexdef(indexrelid) as def from pg_index where indrelid = 'registrations'::regclass
+    `.execute(database.db);
+    expect(indexes.length).toBeGreaterThan(0);
+    expect(indexes.filter((i) => /\bstatus\b/.test(i.def)).map((i) => i.def)).toEqual([]);
+    const { rows } = await sql<{ options: string[] | null }>`
+      select reloptions as options from pg_class where oid = 'registrations'::regclass
+    `.execute(database.db);
+    expect(rows[0]?.options).toContain('fillfactor=50');
+  });
 });

@@ -269,7 +269,7 @@ export async function syncRegistrationBatch(
         n text, w text, pu smallint, k text, h text, l4 text, ne text, nb text, g text, dob date, m text,
         ps text[], e text, t text, sk text[], y smallint, pp text, at timestamptz
       )
-      on conflict (window_id, id_hash) where status <> 'withdrawn' do nothing
+      on conflict (window_id, id_hash) where active do nothing
       returning registration_number
     `.execute(trx);
     for (const r of rows) inserted.add(r.registration_number);

@@ -231,7 +231,7 @@ export async function createRegistration(
         ${w.trade}, ${[...w.skills]}::text[], ${w.experienceYears}, ${w.passportNumber}, ${reg.channel},
         ${reg.registeredAt}, ${ctx.actor.sub}
       where exists (select 1 from allowed)
-      on conflict (window_id, id_hash) where status <> 'withdrawn' do nothing
+      on conflict (window_id, id_hash) where active do nothing
       returning registration_number
     ),
     audit as (
@@ -517,16 +517,10 @@ export async function freezeDrawPoolEntries(
   ctx: AuditContext,
 ): Promise<FrozenPoolRow[]> {
   // Rows already in the pool (frozen by an earlier draw that was voided) come from the statement's
-  // snapshot, the newly moved ones from the update.
-  const { rows } = await sql<{
-    n: string;
-    u: number;
-    g: string;
-    b: string;
-    s: string[];
-    d: string;
-    moved: boolean;
-  }>`
+  // snapshot, the newly moved ones from the update. The rows travel as tab-separated lines joined
+  // into a few large texts (sectors as JSON): a national pool is over a million rows, and one text
+  // field per 50,000 of them costs far less to send and decode than seven fields per row.
+  const { rows } = await sql<{ lines: string }>`
     with moved as (
       update registrations set status = 'in_draw_pool'
       where window_id = ${windowId} and status = 'registered'
@@ -536,12 +530,46 @@ export async function freezeDrawPoolEntries(
       union all
       select registration_number, permanent_union_id, gender, date_of_birth, preferred_sectors, registered_at, false
       from registrations where window_id = ${windowId} and status = 'in_draw_pool'
+    ), lines as (
+      select (row_number() over ()) / 50000 as part,
+        concat_ws(E'\t', case when moved then 't' else 'f' end, registration_number, permanent_union_id, gender,
+          date_of_birth::text, array_to_json(preferred_sectors)::text,
+          (((registered_at at time zone 'UTC') + interval '6 hours')::date)::text) as line
+      from pool
     )
-    select registration_number as n, permanent_union_id as u, gender as g, date_of_birth::text as b,
-      preferred_sectors as s, (((registered_at at time zone 'UTC') + interval '6 hours')::date)::text as d, moved
-    from pool
+    select string_agg(line, E'\n') as lines from lines group by part
   `.execute(trx);
-  const count = rows.filter((r) => r.moved).length;
+  const out: FrozenPoolRow[] = [];
+  const sectorLists = new Map<string, readonly string[]>();
+  let count = 0;
+  for (const { lines } of rows) {
+    for (const line of lines.split('\n')) {
+      const [moved, n, u, g, b, s, d] = line.split('\t') as [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+      ];
+      let sectors = sectorLists.get(s);
+      if (sectors === undefined) {
+        sectors = JSON.parse(s) as string[];
+        sectorLists.set(s, sectors);
+      }
+      if (moved === 't') count++;
+      out.push({
+        registrationNumber: n,
+        permanentUnionId: Number(u),
+        gender: g as Gender,
+        dateOfBirth: b,
+        preferredSectors: sectors,
+        registeredOn: d,
+        moved: moved === 't',
+      });
+    }
+  }
   await recordAuditEvent(trx, {
     actor: ctx.actor,
     action: 'registration.pool-freeze',
@@ -552,15 +580,7 @@ export async function freezeDrawPoolEntries(
     occurredAt: ctx.at,
     requestId: ctx.requestId,
   });
-  return rows.map((r) => ({
-    registrationNumber: r.n,
-    permanentUnionId: r.u,
-    gender: r.g as Gender,
-    dateOfBirth: r.b,
-    preferredSectors: r.s,
-    registeredOn: r.d,
-    moved: r.moved,
-  }));
+  return out;
 }
 
 /**

@@ -89,21 +89,16 @@ const AGE = /^(0|[1-9]\d{0,2})$/;
 /** One pool line as an entry. Strict: anything `writePool` would not produce is refused. */
 export function parsePoolLine(line: string, pointer = '/poolLines/0'): PoolEntry {
   const fields = line.split('\t');
-  const refuse = (detail: string) =>
-    new AppError('validation-failed', `Invalid pool line: ${detail}`, { errors: [{ pointer, detail }] });
   if (fields.length !== POOL_FIELDS.length)
-    throw refuse(`expected ${POOL_FIELDS.length} TAB-separated fields`);
+    throw refuseLine(pointer, `expected ${POOL_FIELDS.length} TAB-separated fields`);
   const [registrationNumber, division, district, upazila, union, gender, age, sectors, registeredOn] =
     fields as [string, string, string, string, string, string, string, string, string];
-  for (const [name, value] of [
-    ['division', division],
-    ['district', district],
-    ['upazila', upazila],
-    ['union', union],
-  ] as const) {
-    if (!GEOGRAPHY_ID.test(value)) throw refuse(`${name} must be a decimal id without leading zeros`);
+  // Fields 1-4: division, district, upazila, union.
+  for (let k = 1; k <= 4; k++) {
+    if (!GEOGRAPHY_ID.test(fields[k]!))
+      throw refuseLine(pointer, `${POOL_FIELDS[k]} must be a decimal id without leading zeros`);
   }
-  if (!AGE.test(age)) throw refuse('age must be a decimal number without leading zeros');
+  if (!AGE.test(age)) throw refuseLine(pointer, 'age must be a decimal number without leading zeros');
   return {
     registrationNumber,
     division: Number(division),
@@ -115,6 +110,10 @@ export function parsePoolLine(line: string, pointer = '/poolLines/0'): PoolEntry
     sectors: sectors === '' ? [] : sectors.split(','),
     registeredOn,
   };
+}
+
+function refuseLine(pointer: string, detail: string): AppError {
+  return new AppError('validation-failed', `Invalid pool line: ${detail}`, { errors: [{ pointer, detail }] });
 }
 
 /** The canonical pool of a pool file's lines (any order; each line without its newline). */

@@ -147,6 +147,10 @@ describe('validation', () => {
       [{ sectors: ['a', 'a'] }, '/pool/1/sectors/1'],
       [{ sectors: 'plantation' }, '/pool/1/sectors'],
       [{ registeredOn: '2013-13-01' }, '/pool/1/registeredOn'],
+      // Dates and lists are checked once and then looked up: a list that only joins to a known one
+      // (a name with a comma) is still checked.
+      [{ sectors: ['plantation,construction'] }, '/pool/1/sectors/0'],
+      [{ sectors: ['plantation', 'construction', 'plantation'] }, '/pool/1/sectors/2'],
     ];
     for (const [change, pointer] of cases) {
       const bad = { ...entry, registrationNumber: '00000000019', ...change } as PoolEntry;

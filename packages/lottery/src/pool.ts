@@ -112,6 +112,12 @@ function checkPreferenceList(list: unknown, pointer: string): readonly string[] 
   return list;
 }
 
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
+}
+
 /**
  * The geography of a pool, checked to be a tree: each union in one upazila, each upazila in one
  * district, each district in one division. Dense lookups by union id for the hot loops.
@@ -324,6 +330,7 @@ export class PoolBuilder {
   #preferences = new Uint16Array(16);
   readonly #lists: (readonly string[])[] = [];
   readonly #listIndex = new Map<string, number>();
+  readonly #days = new Map<string, number>();
   readonly #geography = new GeographyIndex();
   #firstDay = LAST_DAY;
   #lastDay = FIRST_DAY;
@@ -340,15 +347,24 @@ export class PoolBuilder {
     if (!(Number.isInteger(entry.age) && entry.age >= 0 && entry.age <= MAX_AGE)) {
       throw invalid(`${pointer}/age`, `expected an integer 0..${MAX_AGE}`);
     }
-    if (!isLocalDate(entry.registeredOn))
-      throw invalid(`${pointer}/registeredOn`, 'expected a valid YYYY-MM-DD date');
-    const day = dayNumber(entry.registeredOn);
-    this.#firstDay = Math.min(this.#firstDay, day);
-    this.#lastDay = Math.max(this.#lastDay, day);
-    const sectors = checkPreferenceList(entry.sectors, `${pointer}/sectors`);
-    const key = sectors.join(',');
-    let list = this.#listIndex.get(key);
+    // A pool has few distinct dates and preference lists: each is checked once, then looked up.
+    let day = this.#days.get(entry.registeredOn);
+    if (day === undefined) {
+      if (!isLocalDate(entry.registeredOn))
+        throw invalid(`${pointer}/registeredOn`, 'expected a valid YYYY-MM-DD date');
+      day = dayNumber(entry.registeredOn);
+      this.#days.set(entry.registeredOn, day);
+      this.#firstDay = Math.min(this.#firstDay, day);
+      this.#lastDay = Math.max(this.#lastDay, day);
+    }
+    const sectors = entry.sectors;
+    let list = Array.isArray(sectors) ? this.#listIndex.get(sectors.join(',')) : undefined;
+    // The joined key alone could match a list of other names (a name with a comma is invalid, but
+    // would join to the same key): only an element-wise equal list counts as already checked.
+    if (list !== undefined && !sameList(this.#lists[list]!, sectors)) list = undefined;
     if (list === undefined) {
+      checkPreferenceList(sectors, `${pointer}/sectors`);
+      const key = sectors.join(',');
       if (this.#lists.length >= MAX_PREFERENCE_LISTS) {
         throw invalid(`${pointer}/sectors`, `more than ${MAX_PREFERENCE_LISTS} distinct preference lists`);
       }

@@ -8,6 +8,8 @@ import * as m0012 from './0012-outbox.ts';
 import * as m0013 from './0013-status-check-throttle.ts';
 import * as m0020 from './0020-employer-demand.ts';
 import * as m0030 from './0030-draws.ts';
+import * as m0031 from './0031-registration-status-hot.ts';
+import * as m0032 from './0032-draw-file-compression.ts';
 import * as m0040 from './0040-fee-ledger.ts';
 
 /**
@@ -24,5 +26,7 @@ export const migrations: Record<string, Migration> = {
   '0013-status-check-throttle': m0013,
   '0020-employer-demand': m0020,
   '0030-draws': m0030,
+  '0031-registration-status-hot': m0031,
+  '0032-draw-file-compression': m0032,
   '0040-fee-ledger': m0040,
 };
