@@ -216,8 +216,8 @@ export interface DemoState {
     readonly byDistrict: ReadonlyArray<{ id: number; name: string; count: number }>;
     readonly odds: ReadonlyArray<{ sector: string; registrants: number; approvedVacancies: number }>;
   };
-  // Extension points: the draw step (issue 5) sets `draws` (published draws, selections by district),
-  // the dropout step `promotions`, the fee step (issue 6) `fees` (cost per worker against the cap).
+  // The draw step (issue 5) sets `draws` (published draws, selections by district), the dropout
+  // step `promotions` (records, who is selected now, fill), the fee step (issue 6) `fees`.
   draws?: DrawsState;
   promotions?: PromotionsState;
   fees?: FeesState;
