@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
 import {
   ApiClient,
   type DemoContext,
@@ -14,16 +17,20 @@ import {
   freePort,
   type ProcessEnvironment,
   processEnvironment,
+  repoRoot,
   startApp,
 } from '../support/processes.ts';
+
+const run = promisify(execFile);
 
 // The scheme as one flow across the three apps, over real sockets, at small scale: the demo's own
 // steps (apps/cli/src/demo/steps), each followed by checks made through the public APIs. On PGlite
 // one process serves the three apps (the embedded database is single-process, as `pnpm start`); on
 // PostgreSQL (TEST_DATABASE_URL) each app runs in its own process against one database.
 //
-// To extend: when a step is built (draw, dropouts, fees), it replaces its pending step in
-// `demoSteps`; add a `describe` block below for it, in order, with its checks.
+// The draw and dropout steps are checked through the public draw files (and verify-draw in a
+// process of its own) and the employer API's fill; the fee step through the fee ledger's positions,
+// findings and reports, and the employer's own view of its workers' entries.
 
 const REGISTRANTS = 200;
 let database: TestDatabase | undefined;
@@ -166,10 +173,214 @@ describe('the scheme end to end, across the three apps over HTTP', () => {
     expect(wrong.status).toBe(404);
   });
 
-  // Issue 5 (draws) and issue 6 (fees) append their steps here, in this order, replacing these.
-  it.todo('draw: two-stage draw with three witnesses; verify-draw re-checks it from the public files');
-  it.todo('dropouts: selected workers drop out and are replaced from the waitlist');
-  it.todo('fees: fees recorded against the cap; over-cap and unlicensed-payee findings appear');
+  it('draw: two-stage draw with three witnesses; verify-draw re-checks it from the public files', async () => {
+    await runStep(ctx, step('draw'));
+    const { shortlist, medical, medicalRows, byDistrict } = ctx.state.draws!;
+    const ministry = client(api.ministry);
+    for (const d of [shortlist, medical]) {
+      const served = await ministry.get<{
+        state: string;
+        commitments: { witnessId: string; secret: string | null }[];
+        seed: string;
+      }>(`/v1/draws/${d.id}`);
+      expect(served.body.state).toBe('published');
+      expect(served.body.seed).toBe(d.seed);
+      // Three witnesses with distinct ids, each secret revealed and matching its commitment.
+      expect(served.body.commitments.map((c) => c.witnessId).sort()).toEqual([
+        'witness-civil-society',
+        'witness-destination-committee',
+        'witness-ministry',
+      ]);
+      expect(served.body.commitments.every((c) => c.secret !== null)).toBe(true);
+      // The outsider's check, in a process of its own, from the public URL alone.
+      const verified = await run(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'apps/cli/src/verify-draw.ts',
+          '--draw-url',
+          `${api.ministry}/v1/draws/${d.id}`,
+          '--quiet',
+        ],
+        { cwd: repoRoot },
+      );
+      expect(verified.stdout).toMatch(new RegExp(`^OK: draw ${d.id} verifies`));
+      // The published result file is the one whose hash the manifest carries.
+      const results = await ministry.get<string>(`/v1/draws/${d.id}/results?format=tsv`, {
+        headers: { accept: '*/*' },
+      });
+      expect(createHash('sha256').update(results.body).digest('hex')).toBe(d.resultHash);
+    }
+    // Stage 1 shares its seats between unions in proportion to registrants; stage 2 draws from it.
+    expect(shortlist.poolSize).toBe(REGISTRANTS);
+    expect(medical.poolSize).toBe(shortlist.counts.selected);
+    expect(medical.sourceDrawId).toBe(shortlist.id);
+    expect(byDistrict.reduce((s, d) => s + d.registered, 0)).toBe(REGISTRANTS);
+    expect(byDistrict.reduce((s, d) => s + d.shortlisted, 0)).toBe(shortlist.counts.selected);
+    expect(byDistrict.reduce((s, d) => s + d.medical, 0)).toBe(medical.counts.selected);
+    expect(ctx.state.charts.has('selections-by-district')).toBe(true);
+    // Allocations are placements on the approved orders, as the employer API reports them.
+    const officer = await env.token('ministry_officer');
+    let allocated = 0;
+    for (const order of ctx.state.demand!.orders) {
+      const fill = await client(api.employer).get<{
+        allocated: number;
+        placements: { registrationNumber: string }[];
+      }>(`/v1/demands/${order.id}/fill`, { token: officer });
+      const mine = medicalRows.filter((r) => r.outcome === 'selected' && r.order === order.id);
+      expect(fill.body.allocated).toBe(mine.length);
+      expect(fill.body.placements.map((p) => p.registrationNumber).sort()).toEqual(
+        mine.map((r) => r.registrationNumber).sort(),
+      );
+      expect(mine.length).toBeLessThanOrEqual(order.workersApproved);
+      allocated += mine.length;
+    }
+    expect(allocated).toBeGreaterThan(0);
+    // A selected worker reads "selected" with their number and date of birth.
+    const chosen = medicalRows.find((r) => r.outcome === 'selected')!;
+    const dob = ctx.state.registration!.registered.find(
+      (r) => r.registrationNumber === chosen.registrationNumber,
+    )!.dateOfBirth;
+    const status = await client(api.registration).post<{ status: string }>('/v1/status', {
+      registrationNumber: chosen.registrationNumber,
+      dateOfBirth: dob,
+    });
+    expect(status.body.status).toBe('selected');
+  }, 120_000);
+
+  it('dropouts: selected workers drop out and are replaced from the waitlist', async () => {
+    await runStep(ctx, step('dropouts'));
+    const { records, fill, selected, drawId } = ctx.state.promotions!;
+    const { medical, medicalRows } = ctx.state.draws!;
+    expect(records.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(records.map((r) => r.reason))).toEqual(new Set(['medical_failed', 'withdrew']));
+    // Each promoted worker came off the waitlist of the order whose vacancy they fill, in position order.
+    for (const r of records.filter((x) => x.promoted !== null)) {
+      const row = medicalRows.find((m) => m.registrationNumber === r.promoted)!;
+      expect(row.outcome).toBe('waitlisted');
+      expect(row.order).toBe(r.orderId);
+      expect(row.waitlistPosition).toBe(r.waitlistPosition);
+    }
+    expect(records.some((r) => r.promoted !== null)).toBe(true);
+    // The signed records are public; the published result did not change.
+    const listed = await client(api.ministry).get<{ items: { record: { seq: number } }[] }>(
+      `/v1/draws/${drawId}/promotions`,
+    );
+    expect(listed.body.items.map((i) => i.record.seq)).toEqual(records.map((r) => r.seq));
+    const results = await client(api.ministry).get<string>(`/v1/draws/${drawId}/results?format=tsv`, {
+      headers: { accept: '*/*' },
+    });
+    expect(createHash('sha256').update(results.body).digest('hex')).toBe(medical.resultHash);
+    // The employer sees its own order's fill: failed and dropped-out placements, replacements active.
+    const order = ctx.state.demand!.orders.find((o) => records.some((r) => r.orderId === o.id))!;
+    const employerToken = await env.token('employer', { employer: order.employerId });
+    const seen = await client(api.employer).get<{
+      active: number;
+      placements: { registrationNumber: string; stage: string; replacedBy: string | null }[];
+    }>(`/v1/demands/${order.id}/fill`, { token: employerToken });
+    const expected = fill.find((f) => f.orderId === order.id)!;
+    expect(seen.body.active).toBe(expected.active);
+    for (const r of records.filter((x) => x.orderId === order.id)) {
+      const dropped = seen.body.placements.find((p) => p.registrationNumber === r.dropped)!;
+      expect(dropped.stage).toBe(r.reason === 'medical_failed' ? 'medical_failed' : 'dropped_out');
+      if (r.promoted) {
+        expect(dropped.replacedBy).not.toBeNull();
+        expect(seen.body.placements.find((p) => p.registrationNumber === r.promoted)?.stage).toBe('selected');
+      }
+    }
+    // Who is selected now: stage 2's selected less dropouts plus promotions.
+    const selectedNow = medical.counts.selected - records.length + records.filter((r) => r.promoted).length;
+    expect(selected).toHaveLength(selectedNow);
+  });
+
+  it('fees: fees recorded against the cap; over-cap and unlicensed-payee findings appear', async () => {
+    await runStep(ctx, step('fees'));
+    const fees = ctx.state.fees!;
+    const selected = ctx.state.promotions!.selected.map((s) => s.registrationNumber).sort();
+    // Every selected worker has a ledger, and only they do.
+    expect(fees.workers.map((w) => w.registrationNumber).sort()).toEqual(selected);
+    const ministry = client(api.ministry);
+    const officer = await env.token('ministry_officer');
+    const auditor = await env.token('auditor');
+    const over = fees.workers.filter((w) => w.status === 'over_cap');
+    expect(over.length).toBeGreaterThanOrEqual(2);
+    for (const w of over) {
+      const position = await ministry.get<{
+        status: string;
+        paidByWorker: { amountMinor: number };
+        cap: { amountMinor: number; currency: string };
+        openFindings: { kind: string }[];
+      }>(`/v1/fee-workers/${w.registrationNumber}`, { token: auditor });
+      expect(position.body.status).toBe('over_cap');
+      expect(position.body.paidByWorker.amountMinor).toBe(w.paidMinor);
+      expect(position.body.paidByWorker.amountMinor).toBeGreaterThan(4_000_000);
+      expect(position.body.cap).toMatchObject({ amountMinor: 4_000_000, currency: 'BDT' });
+      expect(position.body.openFindings.map((f) => f.kind)).toContain('over_cap');
+    }
+    const findings = (
+      await ministry.get<{ items: { kind: string; registrationNumber: string }[] }>(
+        `/v1/fee-findings?schemeId=${ctx.state.schemeId}&open=true&limit=1000`,
+        { token: auditor },
+      )
+    ).body.items;
+    expect(findings.filter((f) => f.kind === 'over_cap')).toHaveLength(over.length);
+    expect(findings.filter((f) => f.kind === 'unlicensed_payee')).toHaveLength(1);
+    expect(findings.filter((f) => f.kind === 'employer_only_cost_paid_by_worker')).toHaveLength(1);
+    // The unlicensed broker is a payee of its own in the report, with its finding.
+    const byPayee = (
+      await ministry.get<{ report: { payeeKind: string; openFindings: number }[] }>(
+        `/v1/fee-reports/${ctx.state.schemeId}/by-payee`,
+        { token: auditor },
+      )
+    ).body.report;
+    expect(byPayee.find((p) => p.payeeKind === 'unlicensed_individual')?.openFindings).toBe(1);
+    // The employer sees its own workers' entries, among them its declaration; nobody else's.
+    const declaration = fees.declaration!;
+    const employerToken = await env.token('employer', { employer: declaration.employerId });
+    const seen = await client(api.employer).all<{ id: string; registrationNumber: string; source: string }>(
+      '/v1/fee-entries?limit=1000',
+      { token: employerToken },
+    );
+    expect(seen.map((e) => e.id)).toContain(declaration.entryId);
+    const own = new Set(
+      ctx.state
+        .promotions!.selected.filter(
+          (s) =>
+            ctx.state.demand!.orders.find((o) => o.id === s.order)?.employerId === declaration.employerId,
+        )
+        .map((s) => s.registrationNumber),
+    );
+    expect(seen.every((e) => own.has(e.registrationNumber))).toBe(true);
+    // A registrant who was not selected cannot be charged: refused, nothing written.
+    const notSelected = ctx.state.registration!.registered.find(
+      (r) =>
+        !selected.includes(r.registrationNumber) &&
+        !ctx.state.promotions!.records.some((p) => p.dropped === r.registrationNumber),
+    )!;
+    const refused = await ministry.post<{ code: string }>(
+      '/v1/fee-entries',
+      {
+        registrationNumber: notSelected.registrationNumber,
+        category: 'passport',
+        amount: { amountMinor: 345_000, currency: 'BDT' },
+        payer: 'worker',
+        payee: { kind: 'unlicensed_individual', name: 'Anyone' },
+        valueDate: new Date().toISOString().slice(0, 10),
+        receiptRef: null,
+      },
+      { token: officer, accept: [422] },
+    );
+    expect(refused.body.code).toBe('rule-violated');
+    const none = await ministry.get<{ items: unknown[] }>(
+      `/v1/fee-entries?registrationNumber=${notSelected.registrationNumber}`,
+      { token: auditor },
+    );
+    expect(none.body.items).toHaveLength(0);
+    // The worker's own report waits for its one-time code (sent by SMS; the demo cannot read it).
+    expect(fees.workerReport?.sentTo).toMatch(/\*/);
+    expect(ctx.state.charts.has('cost-vs-cap')).toBe(true);
+  }, 120_000);
 
   it('audit: every change is in the hash-chained audit log, which verifies', async () => {
     await runStep(ctx, step('audit'));

@@ -82,6 +82,119 @@ export interface ApprovedOrder {
   readonly gender: string;
   readonly workersRequested: number;
   readonly workersApproved: number;
+  readonly ageRange: { readonly min: number; readonly max: number };
+}
+
+/** A published draw as the demo saw it, checked by the verifier from its public files. */
+export interface PublishedDraw {
+  readonly id: string;
+  readonly name: string;
+  readonly sourceDrawId: string | null;
+  readonly policy: unknown;
+  readonly poolHash: string;
+  readonly poolSize: number;
+  readonly seed: string;
+  readonly resultHash: string;
+  readonly counts: { readonly selected: number; readonly waitlisted: number; readonly notSelected: number };
+  readonly fairness: {
+    readonly blocking: boolean;
+    readonly overrideReason: string | null;
+    readonly tests: ReadonlyArray<{ dimension: string; cells: number; statistic: number; pValue: number }>;
+  };
+  readonly witnesses: readonly string[];
+  /** Paths on the ministry API (public, unauthenticated). */
+  readonly links: {
+    readonly self: string;
+    readonly manifest: string;
+    readonly pool: string;
+    readonly results: string;
+  };
+  readonly verified: { readonly ok: boolean; readonly resultLines: number; readonly seconds: number };
+}
+
+/** One line of a published result file (docs/lottery-spec.md section 7). */
+export interface DrawRow {
+  readonly registrationNumber: string;
+  readonly outcome: 'selected' | 'waitlisted' | 'not-selected';
+  readonly rank: number | null;
+  readonly stratum: number;
+  readonly waitlistPosition: number | null;
+  readonly order: string | null;
+}
+
+export interface DrawsState {
+  /** Stage 1: union-quota shortlist from the window. */
+  readonly shortlist: PublishedDraw;
+  /** Stage 2: medical call-up from the shortlist, allocated to the approved orders. */
+  readonly medical: PublishedDraw;
+  /** Stage 2's result rows (selected and waitlisted only). */
+  readonly medicalRows: readonly DrawRow[];
+  /** Selections per district: registered, shortlisted (stage 1), called for medical checks (stage 2). */
+  readonly byDistrict: ReadonlyArray<{
+    id: number;
+    name: string;
+    registered: number;
+    shortlisted: number;
+    medical: number;
+  }>;
+}
+
+export interface PromotionsState {
+  readonly drawId: string;
+  readonly records: ReadonlyArray<{
+    readonly seq: number;
+    readonly dropped: string;
+    readonly reason: string;
+    readonly orderId: string | null;
+    readonly promoted: string | null;
+    readonly waitlistPosition: number | null;
+  }>;
+  /** The workers selected once the dropouts are replaced: stage 2's selected, less dropouts, plus promotions. */
+  readonly selected: ReadonlyArray<{ readonly registrationNumber: string; readonly order: string | null }>;
+  /** Per order, as `GET /v1/demands/{id}/fill` reported it after the dropouts. */
+  readonly fill: ReadonlyArray<{
+    readonly orderId: string;
+    readonly workersApproved: number;
+    readonly allocated: number;
+    readonly active: number;
+    readonly openVacancies: number;
+    readonly medicalFailed: number;
+    readonly droppedOut: number;
+  }>;
+}
+
+export interface FeesState {
+  readonly policyVersionId: string;
+  /** The cap, in the scheme currency's minor unit (BDT poisha). */
+  readonly capMinor: number;
+  readonly entries: number;
+  /** Seconds the officers' receipts took to post. */
+  readonly seconds: number;
+  /** What each selected worker paid (scheme currency, minor units), lowest first, as the ledger reported it. */
+  readonly workers: ReadonlyArray<{
+    readonly registrationNumber: string;
+    readonly paidMinor: number;
+    readonly status: 'within_cap' | 'near_cap' | 'over_cap';
+  }>;
+  readonly findings: ReadonlyArray<{
+    readonly kind: string;
+    readonly registrationNumber: string;
+    readonly summary: string;
+  }>;
+  readonly declaration: {
+    readonly employerId: string;
+    readonly registrationNumber: string;
+    readonly entryId: string;
+    readonly paidByWorkerAfter: number;
+  } | null;
+  /** A worker's own report, started with number and date of birth; unconfirmed (the code is in the SMS outbox). */
+  readonly workerReport: {
+    readonly registrationNumber: string;
+    readonly sentTo: string;
+    readonly expiresAt: string;
+  } | null;
+  readonly distribution: unknown;
+  readonly byPayee: unknown;
 }
 
 export interface DemoState {
@@ -103,11 +216,11 @@ export interface DemoState {
     readonly byDistrict: ReadonlyArray<{ id: number; name: string; count: number }>;
     readonly odds: ReadonlyArray<{ sector: string; registrants: number; approvedVacancies: number }>;
   };
-  // Extension points: the draw step (issue 5) sets `draws` (published draws, selections by district),
-  // the dropout step `promotions`, the fee step (issue 6) `fees` (cost per worker against the cap).
-  draws?: unknown;
-  promotions?: unknown;
-  fees?: unknown;
+  // The draw step (issue 5) sets `draws` (published draws, selections by district), the dropout
+  // step `promotions` (records, who is selected now, fill), the fee step (issue 6) `fees`.
+  draws?: DrawsState;
+  promotions?: PromotionsState;
+  fees?: FeesState;
   /** Free-form figures for the summary line (key: label). */
   readonly summary: Map<string, string>;
   readonly sections: ReportSection[];

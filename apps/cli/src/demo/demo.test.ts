@@ -45,7 +45,12 @@ describe('pnpm demo', () => {
     expect(stdout).toMatch(new RegExp(`duplicates refused\\s+${plan.duplicates}\\n`));
     expect(stdout).toMatch(new RegExp(`invalid refused\\s+${plan.invalid}\\n`));
     expect(stdout).toMatch(/audit chain\s+verifies/);
-    expect(stdout).toContain('pending: Two-stage draw');
+    expect(stdout).toMatch(
+      /draws\s+shortlist \d+, medical \d+ \(\d+ allocated of \d+ vacancies\); both verify\n/,
+    );
+    expect(stdout).toMatch(/dropouts\s+\d+ \(\d+ failed medical\), \d+ replaced from the waitlist\n/);
+    expect(stdout).toMatch(/fees\s+\d+ receipts for \d+ workers; \d+ over the cap; \d+ findings\n/);
+    expect(stdout).not.toContain('pending:');
   });
 
   it('writes the report: markdown, charts and the figures behind them', () => {
@@ -68,14 +73,35 @@ describe('pnpm demo', () => {
     );
     expect(approved).toBeGreaterThan(0);
     expect(summary.demand.rejected).toBe(1);
-    expect(summary.pending).toEqual(['draw', 'dropouts', 'fees']);
+    expect(summary.pending).toEqual([]);
+    expect(summary.fees.findings.map((f: { kind: string }) => f.kind)).toEqual(
+      expect.arrayContaining(['over_cap', 'unlicensed_payee', 'employer_only_cost_paid_by_worker']),
+    );
+    expect(summary.fees.workers.length).toBeGreaterThan(0);
+    for (const stage of ['shortlist', 'medical']) {
+      const draw = summary.draws[stage];
+      expect(draw.verified.ok).toBe(true);
+      expect(draw.witnesses).toHaveLength(3);
+      expect(draw.poolHash).toMatch(/^[0-9a-f]{64}$/);
+      expect(draw.seed).toMatch(/^[0-9a-f]{64}$/);
+    }
+    expect(summary.draws.shortlist.poolSize).toBe(REGISTRANTS);
+    expect(summary.draws.medical.poolSize).toBe(summary.draws.shortlist.counts.selected);
+    expect(summary.promotions.records.length).toBeGreaterThanOrEqual(3);
 
     const readme = readFileSync(join(out, 'README.md'), 'utf8');
     expect(readme).toContain('![Registrants by district](registrants-by-district.svg)');
     expect(readme).toContain('![Odds per sector](odds-by-sector.svg)');
-    expect(readme).toMatch(/Worker cost against the fee cap\n\n\*Pending: drawn by the `fees` step/);
+    expect(readme).toContain('![Worker cost against the fee cap](cost-vs-cap.svg)');
+    expect(readme).not.toContain('Pending');
     expect(readme).toContain('2013-01-14 to 2013-01-16');
-    for (const file of ['registrants-by-district.svg', 'odds-by-sector.svg']) {
+    expect(readme).toContain('![Registrants and selections by district](selections-by-district.svg)');
+    for (const file of [
+      'registrants-by-district.svg',
+      'odds-by-sector.svg',
+      'selections-by-district.svg',
+      'cost-vs-cap.svg',
+    ]) {
       const svg = readFileSync(join(out, file), 'utf8');
       expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
       expect(svg.trim().endsWith('</svg>')).toBe(true);

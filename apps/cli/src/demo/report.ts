@@ -76,6 +76,25 @@ export function writeReport(dir: string, state: DemoState, meta: ReportMeta): st
       : null,
     demand: state.demand ?? null,
     stats: state.stats ?? null,
+    draws: state.draws
+      ? { shortlist: state.draws.shortlist, medical: state.draws.medical, byDistrict: state.draws.byDistrict }
+      : null,
+    promotions: state.promotions
+      ? { drawId: state.promotions.drawId, records: state.promotions.records, fill: state.promotions.fill }
+      : null,
+    fees: state.fees
+      ? {
+          policyVersionId: state.fees.policyVersionId,
+          capMinor: state.fees.capMinor,
+          entries: state.fees.entries,
+          workers: state.fees.workers,
+          findings: state.fees.findings,
+          declaration: state.fees.declaration,
+          workerReport: state.fees.workerReport,
+          distribution: state.fees.distribution,
+          byPayee: state.fees.byPayee,
+        }
+      : null,
     pending: state.sections.filter((s) => s.pending).map((s) => s.stepId),
   };
   writeFileSync(join(dir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);

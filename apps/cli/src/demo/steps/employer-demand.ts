@@ -133,6 +133,7 @@ export const employerDemand: DemoStep = {
           gender: body.gender,
           workersRequested: requested,
           workersApproved: approve,
+          ageRange: body.ageRange,
         });
       }
       bar.advance();
