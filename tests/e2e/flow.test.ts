@@ -253,8 +253,15 @@ describe('the scheme end to end, across the three apps over HTTP', () => {
     await runStep(ctx, step('dropouts'));
     const { records, fill, selected, drawId } = ctx.state.promotions!;
     const { medical, medicalRows } = ctx.state.draws!;
-    expect(records.length).toBeGreaterThanOrEqual(3);
-    expect(new Set(records.map((r) => r.reason))).toEqual(new Set(['medical_failed', 'withdrew']));
+    // About one in twenty allocated workers drop out, at least three where there are three (at this
+    // scale the draw, whose witnesses' secrets are random, may allocate only a few), alternately
+    // failing the medical and withdrawing.
+    const allocated = medicalRows.filter((r) => r.outcome === 'selected' && r.order !== null).length;
+    expect(allocated).toBeGreaterThan(0);
+    expect(records.length).toBe(Math.min(allocated, Math.max(3, Math.round(allocated * 0.05))));
+    expect(new Set(records.map((r) => r.reason))).toEqual(
+      new Set(['medical_failed', 'withdrew'].slice(0, Math.min(2, records.length))),
+    );
     // Each promoted worker came off the waitlist of the order whose vacancy they fill, in position order.
     for (const r of records.filter((x) => x.promoted !== null)) {
       const row = medicalRows.find((m) => m.registrationNumber === r.promoted)!;
@@ -262,7 +269,19 @@ describe('the scheme end to end, across the three apps over HTTP', () => {
       expect(row.order).toBe(r.orderId);
       expect(row.waitlistPosition).toBe(r.waitlistPosition);
     }
-    expect(records.some((r) => r.promoted !== null)).toBe(true);
+    // A vacancy stays open only when its order's waitlist (which holds only workers who fit the
+    // order) has no one left: everyone on it was promoted by an earlier record.
+    const promotedSoFar = new Set<string>();
+    for (const r of records) {
+      if (r.promoted !== null) promotedSoFar.add(r.promoted);
+      else {
+        const left = medicalRows.filter(
+          (m) =>
+            m.outcome === 'waitlisted' && m.order === r.orderId && !promotedSoFar.has(m.registrationNumber),
+        );
+        expect(left).toEqual([]);
+      }
+    }
     // The signed records are public; the published result did not change.
     const listed = await client(api.ministry).get<{ items: { record: { seq: number } }[] }>(
       `/v1/draws/${drawId}/promotions`,
