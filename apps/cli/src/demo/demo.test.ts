@@ -87,7 +87,15 @@ describe('pnpm demo', () => {
     }
     expect(summary.draws.shortlist.poolSize).toBe(REGISTRANTS);
     expect(summary.draws.medical.poolSize).toBe(summary.draws.shortlist.counts.selected);
-    expect(summary.promotions.records.length).toBeGreaterThanOrEqual(3);
+    // One in twenty of the workers the draw allocated, at least three where there are three (at this
+    // scale the draw, whose witnesses' secrets are random, may allocate only a few).
+    const { records, fill } = summary.promotions as {
+      records: { promoted: string | null }[];
+      fill: { allocated: number }[];
+    };
+    const allocated = fill.reduce((s, f) => s + f.allocated, 0) - records.filter((r) => r.promoted).length;
+    expect(records.length).toBeGreaterThan(0);
+    expect(records.length).toBe(Math.min(allocated, Math.max(3, Math.round(allocated * 0.05))));
 
     const readme = readFileSync(join(out, 'README.md'), 'utf8');
     expect(readme).toContain('![Registrants by district](registrants-by-district.svg)');
