@@ -64,4 +64,17 @@ describe('migrations', () => {
     `.execute(database.db);
     expect(rows[0]?.options).toContain('fillfactor=50');
   });
+  it('serve the lookup of an active registration by identity from the one-active-per-person index', async () => {
+    // The duplicate checks (findActiveNumber, batch sync) filter on `active`; on `status` the planner
+    // cannot use the partial index and scans the whole register for every batch.
+    const plan = await database.db.transaction().execute(async (trx) => {
+      await sql`set local enable_seqscan = off`.execute(trx);
+      const { rows } = await sql<{ 'QUERY PLAN': string }>`
+        explain select registration_number from registrations
+        where window_id = 'w' and id_hash = decode('00', 'hex') and active
+      `.execute(trx);
+      return rows.map((r) => r['QUERY PLAN']).join('\n');
+    });
+    expect(plan).toContain('registrations_one_active_per_person');
+  });
 });

@@ -285,7 +285,7 @@ export async function syncRegistrationBatch(
       join (select unnest(${clashing.map((e) => e.candidate.windowId)}::text[]) as w,
                    decode(unnest(${clashing.map((e) => e.candidate.idHash)}::text[]), 'hex') as h) as c
         on r.window_id = c.w and r.id_hash = c.h
-      where r.status <> 'withdrawn'
+      where r.active
     `.execute(trx);
     for (const r of rows) standing.set(`${r.window_id}\u0000${r.h}`, r.registration_number);
   }

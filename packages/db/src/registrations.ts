@@ -270,7 +270,7 @@ export async function findActiveNumber(
     .select('registration_number')
     .where('window_id', '=', windowId)
     .where(sql<boolean>`id_hash = decode(${idHash}, 'hex')`)
-    .where('status', '<>', 'withdrawn')
+    .where('active', '=', true)
     .executeTakeFirst();
   return row?.registration_number;
 }

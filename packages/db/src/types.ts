@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Generated, GeneratedAlways, Insertable, Selectable } from 'kysely';
 
 /**
  * The one Database interface. Every table the apps touch is described here; repositories are typed
@@ -152,6 +152,12 @@ export interface RegistrationTable {
   recorded_at: Generated<Date>;
   withdrawn_at: Timestamp | null;
   withdrawal_reason: string | null;
+  /**
+   * `status <> 'withdrawn'`, stored (migration 0050): the predicate of the one-active-per-person
+   * index. Lookups of an active registration by identity must filter on `active` (not on status),
+   * or the planner cannot use that index and scans the table.
+   */
+  active: GeneratedAlways<boolean>;
 }
 
 export interface NumberReservationTable {
